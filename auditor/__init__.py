@@ -1,0 +1,32 @@
+"""auditor: align a machine-translated text with its clean counterpart and flag every mistranslation.
+
+>>> import auditor
+>>> result = auditor.compare(candidate_text, reference_text)   # doctest: +SKIP
+>>> result.summary.verdict                                       # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .api import Auditor, compare
+    from .result import CompareResult
+
+
+def __getattr__(name: str) -> Any:
+    """Import the pipeline on first use, so `audit --help` stays light."""
+    if name in ("compare", "Auditor"):
+        from . import api
+
+        return getattr(api, name)
+    if name == "CompareResult":
+        from .result import CompareResult
+
+        return CompareResult
+    raise AttributeError(f"module 'auditor' has no attribute {name!r}")
+
+
+__all__ = ["Auditor", "CompareResult", "compare", "__version__"]

@@ -1,0 +1,58 @@
+"""The outcome of one comparison, and its JSON form (schema_version 1: extend, never rename)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Sequence
+
+from .align import Alignment
+from .detect import Finding
+from .load import Document
+from .score import Summary
+from .segment import Sentence
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class CompareResult:
+    """Everything `audit compare` knows about a candidate and its reference."""
+
+    candidate: Document
+    reference: Document
+    candidate_sentences: Sequence[Sentence]
+    reference_sentences: Sequence[Sentence]
+    alignment: Alignment
+    findings: Sequence[Finding]
+    summary: Summary
+    model: str
+    segmenter: str
+
+    def to_dict(self) -> dict:
+        """The JSON contract that other tools read."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "auditor", "model": self.model, "segmenter": self.segmenter},
+            "candidate": _side(self.candidate, self.candidate_sentences),
+            "reference": _side(self.reference, self.reference_sentences),
+            "alignment": [bead.to_dict() for bead in self.alignment.beads],
+            "null_model": {
+                "location": round(self.alignment.null.location, 4),
+                "scale": round(self.alignment.null.scale, 4),
+                "threshold": round(self.alignment.null.threshold, 4),
+            },
+            "findings": [f.to_dict() for f in self.findings],
+            "summary": self.summary.to_dict(),
+        }
+
+    def to_json(self) -> str:
+        """Deterministic JSON text: the same inputs give the same bytes."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _side(document: Document, sentences: Sequence[Sentence]) -> dict:
+    return {
+        "path": document.path,
+        "sentences": [{"start": s.start, "end": s.end, "text": s.text} for s in sentences],
+    }

@@ -1,0 +1,69 @@
+"""Stage 8, report (terminal): tabulate tables of the alignment, the unaligned text and the summary."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from tabulate import tabulate
+
+from .result import CompareResult
+
+# C0/C1 controls and bidi overrides in scraped text must never reach the user's terminal.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean(text: str, width: int) -> str:
+    """One line of terminal-safe text, shortened to `width` characters."""
+    text = _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", " ".join(text.split()))
+    return textwrap.shorten(text, width, placeholder=" …") if len(text) > width else text
+
+
+def render(result: CompareResult, width: int = 60) -> str:
+    """The human terminal view: aligned pairs, then unaligned sentences, then the summary."""
+    cand, ref = result.candidate_sentences, result.reference_sentences
+    rows, unaligned_cand, unaligned_ref = [], [], []
+    for number, bead in enumerate(result.alignment.beads):
+        if bead.aligned:
+            rows.append(
+                [
+                    number,
+                    _indices(bead.candidate),
+                    clean(" ".join(cand[i].text for i in bead.candidate), width),
+                    _indices(bead.reference),
+                    clean(" ".join(ref[i].text for i in bead.reference), width),
+                    f"{bead.similarity:.3f}",
+                ]
+            )
+        elif bead.candidate:
+            unaligned_cand.append([bead.candidate[0], clean(cand[bead.candidate[0]].text, 2 * width)])
+        else:
+            unaligned_ref.append([bead.reference[0], clean(ref[bead.reference[0]].text, 2 * width)])
+    s = result.summary
+    parts = [
+        f"candidate: {result.candidate.name} ({len(cand)} sentences)   reference: {result.reference.name} ({len(ref)} sentences)",
+        "",
+    ]
+    if s.counterparts:
+        parts += ["Aligned sentences", tabulate(rows, ["#", "cand", "candidate", "ref", "reference", "sim"]), ""]
+        for title, items in (("Candidate sentences with no counterpart (unverified)", unaligned_cand),
+                             ("Reference sentences with no counterpart", unaligned_ref)):
+            if items:
+                parts += [f"{title}: {len(items)}", tabulate(items, ["#", "text"]), ""]
+    parts += [
+        tabulate(
+            [
+                ["coverage (sentences)", f"{s.coverage['candidate']:.0%}", f"{s.coverage['reference']:.0%}"],
+                ["coverage (words)", f"{s.word_coverage['candidate']:.0%}", f"{s.word_coverage['reference']:.0%}"],
+                ["unaligned sentences", s.unaligned["candidate"], s.unaligned["reference"]],
+            ],
+            ["", "candidate", "reference"],
+        ),
+        "",
+        f"verdict: {s.verdict.upper()}: {s.reason}",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _indices(indices: tuple[int, ...]) -> str:
+    return ",".join(map(str, indices))

@@ -1,0 +1,130 @@
+"""Alignment of the seed pair, asserted by text, and the JSON contract it feeds."""
+
+import json
+
+import numpy as np
+
+
+def aligned_text(result):
+    """[(candidate texts, reference texts, similarity)] for the aligned beads, in order."""
+    cand, ref = result.candidate_sentences, result.reference_sentences
+    return [
+        ([cand[i].text for i in b.candidate], [ref[j].text for j in b.reference], b.similarity)
+        for b in result.alignment.beads
+        if b.aligned
+    ]
+
+
+def test_title_and_first_ten_reference_sentences_align_in_order(seed_pair):
+    rows = aligned_text(seed_pair)
+    expected_starts = [
+        ("Russia struggles to replenish troops", "Russia struggles to replace casualties"),
+        ("Prisoners in the St. Petersburg", "The prisoners at the penal colony"),
+        ("Instead, men in uniform arrived and offered them a pardon", "Instead, men in uniform arrived and offered them amnesty"),
+        ("About a dozen people got out of prison", "Over the following days, about a dozen"),
+        ("Speaking on condition of anonymity for fear", "Speaking on condition of anonymity because"),
+        ("As Russia continues to suffer losses in it,", "As Russia continues to suffer losses in its invasion"),
+        ("It has led to clandestine recruitment practices", "That has led instead to a covert recruitment"),
+        ("This also comes amid reports", "This also is happening amid reports"),
+        ("Alexey Tabarov, a lawyer", "“We’re seeing a huge outflow"),
+        ("The group has been inundated", "The group has seen an influx"),
+        ("“And the Department of Defense is digging deep", '"And the Defense Ministry is digging deep'),
+    ]
+    assert len(rows) == len(expected_starts)
+    for (cands, refs, _), (cand_start, ref_start) in zip(rows, expected_starts):
+        assert cands[0].startswith(cand_start)
+        assert len(refs) == 1 and refs[0].startswith(ref_start)
+
+
+def test_the_tabalov_quote_takes_every_piece_down_to_the_dangling_fragment(seed_pair):
+    rows = aligned_text(seed_pair)
+    cands, refs, sim = next(r for r in rows if r[1][0].startswith("“We’re seeing a huge outflow"))
+    assert cands == [
+        "Alexey Tabarov, a lawyer who runs a law firm at a conscription school, said: “We are witnessing "
+        "a mass exodus of people who want to leave the war zone.",
+        "It’s the people who tied the knot,” he said.",
+        "aid group.",
+    ]
+    assert sim > 0.6
+
+
+def test_everything_after_the_reference_ends_is_unaligned(seed_pair):
+    cand = seed_pair.candidate_sentences
+    start = next(s.index for s in cand if s.text.startswith("The defense ministry denies"))
+    aligned = seed_pair.alignment.aligned_indices("candidate")
+    assert start == 13
+    assert not aligned & set(range(start, len(cand)))
+
+
+def test_reference_junk_tail_is_unaligned(seed_pair):
+    ref = seed_pair.reference_sentences
+    unaligned = {ref[j].text for j in range(len(ref))} - {ref[j].text for j in seed_pair.alignment.aligned_indices("reference")}
+    assert unaligned == {
+        "...",
+        "The anti-war movement in Russia has to be a surprise to the Putin regime which likes to pretend they "
+        "are fighting Nazis instead of Ukraine's defense forces.",
+        "The significant casualties they have endured must also play a part in the resistance to fighting.",
+        "The total recent estimate I saw put the number at 80,000.",
+        "Comments",
+        "Post a Comment",
+    }
+
+
+def test_null_threshold_comes_from_the_document_pair(seed_pair, compare_seeds):
+    thresholds = {seed_pair.alignment.null.threshold, compare_seeds("000", "003").alignment.null.threshold}
+    assert len(thresholds) == 2
+    assert all(0.35 <= t <= 0.6 for t in thresholds)
+
+
+def test_coverage_states_the_aligned_share_of_each_side(seed_pair):
+    summary = seed_pair.summary
+    assert summary.counterparts
+    assert summary.coverage == {"candidate": 13 / 62, "reference": 11 / 17}
+    assert summary.unaligned == {"candidate": 49, "reference": 6}
+    assert summary.verdict != "pass"
+
+
+def test_unrelated_articles_are_not_counterparts(compare_seeds):
+    for cand, ref in (("000", "003"), ("000", "004"), ("002", "001")):
+        summary = compare_seeds(cand, ref).summary
+        assert summary.verdict == "not_counterparts", (cand, ref, summary.counterpart_share)
+        assert summary.counterpart_share < 0.3
+
+
+def test_identical_documents_align_one_to_one(auditor):
+    from auditor.load import Document
+
+    text = (auditor_seed := __import__("pathlib").Path(__file__).parent.parent / "seeds" / "001_25b45a1f2acf4c89.txt").read_text()
+    result = auditor.compare_documents(Document(text), Document(text))
+    assert [(b.candidate, b.reference) for b in result.alignment.beads] == [((i,), (i,)) for i in range(17)]
+    assert result.summary.verdict == "pass"
+
+
+def test_json_contract(seed_pair):
+    data = json.loads(seed_pair.to_json())
+    assert data["schema_version"] == 1
+    text = seed_pair.candidate.text
+    for side, doc in (("candidate", seed_pair.candidate), ("reference", seed_pair.reference)):
+        sentences = data[side]["sentences"]
+        assert all(doc.text[s["start"] : s["end"]] == s["text"] for s in sentences)
+        seen = [i for entry in data["alignment"] for i in entry[side]]
+        assert seen == list(range(len(sentences)))  # every index once, in document order
+    for entry in data["alignment"]:
+        assert (entry["similarity"] is None) == (not entry["candidate"] or not entry["reference"])
+        assert 0.0 <= entry["confidence"] <= 1.0
+    assert data["findings"] == seed_pair.to_dict()["findings"]
+    assert set(data["summary"]["coverage"]) == {"candidate", "reference"}
+    assert text  # offsets above index the decoded text itself
+
+
+def test_pooled_bead_similarity_matches_its_table():
+    from auditor.align import _BeadScorer
+    from auditor.segment import segment
+
+    sents = segment("One two three. Four five. Six seven eight nine.")
+    rng = np.random.default_rng(0)
+    vecs = rng.normal(size=(3, 8)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    scorer = _BeadScorer(vecs, vecs, sents, sents)
+    sims, _ = scorer.table(2, 1)
+    assert np.isclose(sims[1, 0], scorer.similarity([1, 2], [0]), atol=1e-6)

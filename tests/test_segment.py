@@ -1,0 +1,56 @@
+from pathlib import Path
+
+from auditor.segment import segment
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def texts(text):
+    return [s.text for s in segment(text)]
+
+
+def test_offsets_slice_back_to_the_sentence():
+    text = (SEEDS / "000_88841e910d11a9d7.txt").read_text()
+    sentences = segment(text)
+    assert len(sentences) == 62
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+def test_abbreviations_do_not_break():
+    assert texts("Prisoners in the St. Petersburg penal colony waited. The U.S. envoy said so.") == [
+        "Prisoners in the St. Petersburg penal colony waited.",
+        "The U.S. envoy said so.",
+    ]
+
+
+def test_dangling_fragments_stay_their_own_sentences():
+    text = "They were detained, according to their relatives. rice field. Bryanka center was closed."
+    assert texts(text) == [
+        "They were detained, according to their relatives.",
+        "rice field.",
+        "Bryanka center was closed.",
+    ]
+
+
+def test_line_break_always_ends_a_sentence():
+    assert texts("Russia struggles to replace casualties\nThe prisoners waited.") == [
+        "Russia struggles to replace casualties",
+        "The prisoners waited.",
+    ]
+
+
+def test_closing_quotes_stay_with_their_sentence():
+    assert texts("“It’s the people who tied the knot,” he said. aid group.") == [
+        "“It’s the people who tied the knot,” he said.",
+        "aid group.",
+    ]
+    assert texts("“Yes!” he said. Then he left.") == ["“Yes!” he said.", "Then he left."]
+
+
+def test_a_lone_period_joins_the_sentence_before():
+    assert texts("It took place in recent weeks. .\nNext line.") == ["It took place in recent weeks. .", "Next line."]
+
+
+def test_paragraph_is_the_line_a_sentence_stands_on():
+    sentences = segment("One. Two.\n\nThree.")
+    assert [s.paragraph for s in sentences] == [0, 0, 2]
