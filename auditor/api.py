@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .align import AlignOptions, align
+from .detect import Context, detect
+from .diff import diff_group
 from .load import DEFAULT_CORPUS, Document, load, normalise_newlines
 from .result import CompareResult
 from .score import ScoreOptions, summarise
@@ -31,7 +33,15 @@ class Auditor:
         ref_sents = segment(reference.text, self.segmenter)
         vectors = embedder.encode([s.text for s in cand_sents] + [s.text for s in ref_sents])
         alignment = align(vectors[: len(cand_sents)], vectors[len(cand_sents) :], cand_sents, ref_sents, self.align_options)
-        findings: list = []
+        diffs = {
+            k: diff_group(k, [cand_sents[i] for i in bead.candidate], [ref_sents[j] for j in bead.reference])
+            for k, bead in enumerate(alignment.beads)
+            if bead.aligned
+        }
+        context = Context(
+            candidate.text, reference.text, cand_sents, ref_sents, alignment, diffs, embedder.vocabulary(), embedder.encode
+        )
+        findings = detect(context)
         summary = summarise(alignment, cand_sents, ref_sents, findings, self.score_options)
         return CompareResult(
             candidate=candidate,

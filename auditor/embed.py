@@ -44,6 +44,16 @@ class Embedder:
         )
         return np.asarray(vectors, dtype=np.float32)
 
+    def vocabulary(self) -> dict[str, int]:
+        """Whole words of the model's tokenizer and their ids; a lower id is a more frequent word."""
+        vocab = getattr(getattr(self.model, "tokenizer", None), "get_vocab", dict)()
+        words = {}
+        for piece, rank in vocab.items():
+            word = piece.lstrip("▁Ġ").casefold()
+            if word.isalpha() and not piece.startswith("##"):
+                words[word] = min(rank, words.get(word, rank))
+        return words
+
     @property
     def dimension(self) -> int:
         return int(self.model.get_sentence_embedding_dimension())  # type: ignore[attr-defined]

@@ -50,6 +50,11 @@ def render(result: CompareResult, width: int = 60) -> str:
                              ("Reference sentences with no counterpart", unaligned_ref)):
             if items:
                 parts += [f"{title}: {len(items)}", tabulate(items, ["#", "text"]), ""]
+    if s.counterparts and result.findings:
+        order = {"critical": 0, "major": 1, "minor": 2}
+        found = sorted(result.findings, key=lambda f: order[f.severity])
+        table = [[f.id, f.severity, f.category, clean(f.candidate_text, 40), clean(f.reference_text, 40), clean(f.message, width)] for f in found]
+        parts += [f"Findings: {len(found)}, most severe first", tabulate(table, ["id", "severity", "category", "candidate", "reference", "why"]), ""]
     parts += [
         tabulate(
             [
@@ -60,6 +65,7 @@ def render(result: CompareResult, width: int = 60) -> str:
             ["", "candidate", "reference"],
         ),
         "",
+        "findings: " + ", ".join(f"{n} {sev}" for sev, n in s.counts_by_severity.items()) + f"   penalty: {s.penalty:.1f} per 100 checked words",
         f"verdict: {s.verdict.upper()}: {s.reason}",
     ]
     return "\n".join(parts) + "\n"

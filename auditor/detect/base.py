@@ -1,0 +1,113 @@
+"""What every detector shares: the finding type, the comparison context and the detector interface."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+
+from ..align import Alignment
+from ..diff import GroupDiff, Token
+from ..segment import Sentence
+
+if TYPE_CHECKING:
+    import numpy as np
+
+SEVERITIES = ("critical", "major", "minor")
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One flagged problem, located in the candidate and (where it has one) the reference."""
+
+    category: str
+    severity: str
+    message: str
+    candidate_span: Span | None
+    candidate_text: str
+    reference_span: Span | None
+    reference_text: str
+    alignment: int | None
+    id: str = ""
+
+    def with_id(self, new_id: str) -> "Finding":
+        return replace(self, id=new_id)
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "category": self.category,
+            "severity": self.severity,
+            "message": self.message,
+            "candidate_span": None if self.candidate_span is None else {"start": self.candidate_span.start, "end": self.candidate_span.end},
+            "candidate_text": self.candidate_text,
+            "reference_span": None if self.reference_span is None else {"start": self.reference_span.start, "end": self.reference_span.end},
+            "reference_text": self.reference_text,
+            "alignment": self.alignment,
+        }
+
+
+@dataclass
+class Context:
+    """Everything detectors may look at; built once per comparison."""
+
+    cand_text: str
+    ref_text: str
+    cand_sents: Sequence[Sentence]
+    ref_sents: Sequence[Sentence]
+    alignment: Alignment
+    diffs: dict[int, GroupDiff]  # alignment entry index -> word diff, for aligned entries
+    vocabulary: dict[str, int]  # the model tokenizer's whole words and their ranks (lower is more frequent)
+    encode: Callable[[list[str]], "np.ndarray"]
+    explained: set[tuple[int, int]] = field(default_factory=set)  # token spans a detector already accounted for
+
+    def finding(
+        self,
+        category: str,
+        severity: str,
+        message: str,
+        cand: tuple[int, int] | None,
+        ref: tuple[int, int] | None,
+        bead: int | None,
+    ) -> Finding:
+        """A finding whose texts are sliced from the documents, so spans and texts always agree."""
+        return Finding(
+            category=category,
+            severity=severity,
+            message=message,
+            candidate_span=Span(*cand) if cand else None,
+            candidate_text=self.cand_text[cand[0] : cand[1]] if cand else "",
+            reference_span=Span(*ref) if ref else None,
+            reference_text=self.ref_text[ref[0] : ref[1]] if ref else "",
+            alignment=bead,
+        )
+
+    def anchor(self, finding: Finding) -> int:
+        """Candidate position for sorting a finding that has no candidate span: its entry's start."""
+        if finding.alignment is None:
+            return len(self.cand_text)
+        for bead in self.alignment.beads[finding.alignment :]:
+            if bead.candidate:
+                return self.cand_sents[bead.candidate[0]].start
+        return len(self.cand_text)
+
+    def explain(self, tokens: Iterable[Token]) -> None:
+        self.explained.update((t.start, t.end) for t in tokens)
+
+
+class Detector:
+    """One kind of check; `detect` yields findings and may mark tokens as explained."""
+
+    def detect(self, context: Context) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+def quote(text: str) -> str:
+    """A short quoted excerpt for messages."""
+    text = " ".join(text.split())
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"

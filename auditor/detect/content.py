@@ -1,0 +1,175 @@
+"""`meaning`, `wording`, `addition` and `omission`: what the remaining diff hunks change.
+
+Rules decide the clear cases (a proper-noun phrase replaced, a modality changed, a modifier or a
+clause inserted, a clause dropped, a sentence cut off). For a word replaced by another, the model
+judges: the candidate sentence is embedded again with the reference words put back, and if that moves
+its meaning (cosine to the original below `meaning_cosine`), the change is one of meaning, else a
+rewording that keeps it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from ..diff import GroupDiff, Hunk, Token
+from .base import Context, Detector, Finding, quote
+
+# Words that set a claim's modality or aspect, by the kind of claim they make.
+MODALITY = {
+    word: kind
+    for kind, words in {
+        "possibility": "may might could can",
+        "obligation": "must should need needs needed",
+        "future": "will would going",
+        "intention": "plan plans planned planning intend intends intended",
+        "attempt": "try tries tried trying",
+        "imminence": "about",
+        "volition": "want wants wanted wanting",
+        "ability": "able unable",
+    }.items()
+    for word in words.split()
+}
+HEDGES = frozenset("very really just also still even actually basically quite highly indeed too all so only usually".split())
+_TERMINAL = re.compile(r"[.!?…:;][\"”’')\]]*$|[\"”’')\]]$")
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough to treat 'expected' / 'expecting' as the same word."""
+    for suffix in ("ing", "ed", "es", "e", "s", "ly"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _content(tokens: Iterable[Token], context: Context) -> list[Token]:
+    return [t for t in tokens if t.is_content and (t.start, t.end) not in context.explained]
+
+
+class ContentDetector(Detector):
+    """Classifies each hunk of each aligned group that no earlier detector explained."""
+
+    meaning_cosine = 0.85
+
+    def detect(self, context: Context) -> Iterable[Finding]:
+        pending: list[tuple[int, GroupDiff, Hunk, list[Token], list[Token]]] = []
+        for bead, diff in context.diffs.items():
+            moved = self._moved_stems(diff, context)
+            for k, hunk in enumerate(diff.hunks):
+                if k == len(diff.hunks) - 1 and self._cut_off(diff, hunk):
+                    yield self._truncation(context, bead, diff, hunk)
+                    continue
+                cand = [t for t in _content(hunk.cand, context) if stem(t.norm) not in moved]
+                ref = [t for t in _content(hunk.ref, context) if stem(t.norm) not in moved]
+                finding = self._by_rule(context, bead, hunk, cand, ref)
+                if finding is not None:
+                    yield finding
+                elif cand and ref and {stem(t.norm) for t in cand} != {stem(t.norm) for t in ref}:
+                    pending.append((bead, diff, hunk, cand, ref))
+        yield from self._by_model(context, pending)
+
+    @staticmethod
+    def _moved_stems(diff: GroupDiff, context: Context) -> set[str]:
+        """Content words the two sides share but the diff put in different hunks: reordered, not changed."""
+        cand = {stem(t.norm) for h in diff.hunks for t in _content(h.cand, context)}
+        ref = {stem(t.norm) for h in diff.hunks for t in _content(h.ref, context)}
+        return cand & ref
+
+    @staticmethod
+    def _cut_off(diff: GroupDiff, hunk: Hunk) -> bool:
+        """The candidate stops mid-clause where the reference goes on."""
+        if not diff.cand or hunk.cand or hunk.cand_at < diff.cand[-1].end or not diff.cand[-1].is_word:
+            return False
+        lost = sum(t.is_content for t in hunk.ref)
+        return lost >= 1 and (not diff.cand[-1].is_content or lost >= 3)
+
+    @staticmethod
+    def _truncation(context: Context, bead: int, diff: GroupDiff, hunk: Hunk) -> Finding:
+        last = context.cand_text[: diff.cand[-1].end]
+        start = max(last.rfind(","), last.rfind(";"), last.rfind("—"), last.rfind("\n")) + 1
+        while start < len(last) and last[start].isspace():
+            start += 1
+        context.explain(hunk.ref)
+        return context.finding(
+            "omission", "major",
+            f"The sentence is cut off mid-clause; the reference goes on with {quote(context.ref_text[slice(*hunk.ref_span())])}.",
+            (start, diff.cand[-1].end), hunk.ref_span(), bead,
+        )
+
+    @staticmethod
+    def _by_rule(context: Context, bead: int, hunk: Hunk, cand: list[Token], ref: list[Token]) -> Finding | None:
+        cand_words = {t.norm for t in hunk.cand if t.is_word}
+        ref_words = {t.norm for t in hunk.ref if t.is_word}
+        span, ref_span = hunk.cand_span(), hunk.ref_span()
+        was = quote(context.ref_text[slice(*ref_span)]) if ref_span else "nothing"
+        now = quote(context.cand_text[slice(*span)]) if hunk.cand else "nothing"
+        cand_kinds = {MODALITY[w] for w in cand_words if w in MODALITY}
+        ref_kinds = {MODALITY[w] for w in ref_words if w in MODALITY}
+        if cand_kinds != ref_kinds and (hunk.op == "replace" or "imminence" not in cand_kinds | ref_kinds):
+            return context.finding("meaning", "major", f"{was} became {now}: a change of modality or aspect changes what is claimed.", span, ref_span, bead)
+        proper = [t for t in cand + ref if t.text[:1].isupper() and t.start not in {s.start for s in context.cand_sents} | {s.start for s in context.ref_sents}]
+        if cand and ref and proper:
+            return context.finding("meaning", "major", f"{was} became {now}: a different named entity changes the facts.", span, ref_span, bead)
+        if cand and not ref:
+            if len(cand) >= 3:
+                return context.finding("addition", "major", f"{now} has no counterpart in the reference: content was added.", span, None, bead)
+            if all(t.norm in HEDGES for t in cand):
+                return context.finding("wording", "minor", f"{now} was added: an intensifier that keeps the meaning.", span, None, bead)
+            if hunk.op == "insert" and ContentDetector._modifies_matched_word(context, bead, hunk):
+                return context.finding("meaning", "major", f"{now} was inserted: a modifier the reference does not have changes the facts.", span, None, bead)
+            return context.finding("addition", "minor", f"{now} has no counterpart in the reference: a detail was added.", span, None, bead)
+        if ref and not cand:
+            severity = "major" if len(ref) >= 3 else "minor"
+            why = "content is lost" if severity == "major" else "a detail is lost"
+            return context.finding("omission", severity, f"{was} of the reference is missing: {why}.", span, ref_span, bead)
+        return None
+
+    @staticmethod
+    def _modifies_matched_word(context: Context, bead: int, hunk: Hunk) -> bool:
+        """'the civil war' for 'the war': the inserted words stand right before a content word both sides have."""
+        tokens = context.diffs[bead].cand
+        k = tokens.index(hunk.cand[-1]) + 1
+        changed = {(t.start, t.end) for h in context.diffs[bead].hunks for t in h.cand}
+        return k < len(tokens) and tokens[k].is_content and (tokens[k].start, tokens[k].end) not in changed
+
+    def _by_model(self, context: Context, pending: list) -> Iterable[Finding]:
+        """Embed each touched sentence with one hunk reverted; a large move means the hunk changed the meaning."""
+        if not pending:
+            return
+        texts = []
+        for bead, diff, hunk, _, _ in pending:
+            h0, h1 = hunk.cand_span()
+            around = [s for s in context.cand_sents if s.end >= h0 and s.start <= h1]  # the sentences it touches
+            start, end = around[0].start, around[-1].end
+            original = context.cand_text[start:end]
+            reverted = context.cand_text[start:h0] + context.ref_text[slice(*hunk.ref_span())] + context.cand_text[h1:end]
+            texts += [original, reverted]
+        vectors = context.encode(texts)
+        for k, (bead, _, hunk, _, _) in enumerate(pending):
+            cosine = float(vectors[2 * k] @ vectors[2 * k + 1])
+            span, ref_span = hunk.cand_span(), hunk.ref_span()
+            was, now = quote(context.ref_text[slice(*ref_span)]), quote(context.cand_text[slice(*span)])
+            if cosine < self.meaning_cosine:
+                yield context.finding("meaning", "major", f"{was} became {now}: putting the reference words back moves the sentence's meaning (cosine {cosine:.2f}).", span, ref_span, bead)
+            else:
+                yield context.finding("wording", "minor", f"{was} became {now}: a rewording that keeps the meaning (cosine {cosine:.2f} with the reference words put back).", span, ref_span, bead)
+
+
+class UnalignedDetector(Detector):
+    """A whole sentence inserted or dropped inside a passage both documents cover."""
+
+    def detect(self, context: Context) -> Iterable[Finding]:
+        beads = context.alignment.beads
+        aligned = [k for k, b in enumerate(beads) if b.aligned]
+        if not aligned:
+            return
+        for k in range(aligned[0] + 1, aligned[-1]):
+            bead = beads[k]
+            if bead.aligned:
+                continue
+            if bead.candidate:
+                s = context.cand_sents[bead.candidate[0]]
+                yield context.finding("addition", "major", "This sentence has no counterpart in the reference passage around it: it was added.", (s.start, s.end), None, k)
+            else:
+                s = context.ref_sents[bead.reference[0]]
+                yield context.finding("omission", "major", "This reference sentence is missing from the candidate passage that covers it.", None, (s.start, s.end), k)

@@ -1,0 +1,71 @@
+"""`garble`: damage a reader sees without any reference, checked on every candidate sentence."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from ..diff import STOPWORDS, tokenize
+from .base import Context, Detector, Finding
+
+_STRAY_STOP = re.compile(r"[.!?][\"”’]?\s+[.!?](?=\s|$)")
+_BROKEN_POSSESSIVE = re.compile(r"\b(?:of|the|a|an|to|in|for|and|or|with|from|by)['’]s\b", re.IGNORECASE)
+_DOUBLED = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
+_PREFIXES = frozenset("under over out up down with in on off by after for back through".split())
+_TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$|[\"”’')\]]$")
+
+
+class GarbleDetector(Detector):
+    """Fragments, sentences starting mid-clause or cut off, stray stops, merged and doubled words."""
+
+    max_fragment_words = 3
+    common_rank = 12000  # both halves of a merged word must be this frequent in the model's vocabulary
+
+    def detect(self, context: Context) -> Iterable[Finding]:
+        beads = context.alignment.beads
+        entry_of = {i: k for k, b in enumerate(beads) for i in b.candidate}
+        for s in context.cand_sents:
+            k = entry_of.get(s.index)
+            if k is not None and beads[k].aligned and s.text in {context.ref_sents[j].text for j in beads[k].reference}:
+                continue  # the reference has the same text: not damage done by the translation
+            for (start, end), severity, why in self._problems(s, context):
+                yield context.finding("garble", severity, why, (start, end), None, k)
+
+    def _problems(self, s, context: Context):
+        words = [t for t in tokenize([s]) if t.is_word]
+        first_in_paragraph = s.index == 0 or context.cand_sents[s.index - 1].paragraph != s.paragraph
+        last_in_paragraph = s.index + 1 == len(context.cand_sents) or context.cand_sents[s.index + 1].paragraph != s.paragraph
+        whole = (s.start, s.end)
+        if words and len(words) <= self.max_fragment_words and not first_in_paragraph:
+            yield whole, "major", f"Dangling fragment '{s.text}': {len(words)} word{'s' if len(words) > 1 else ''} left standing as a sentence."
+        elif s.text[:1].islower():
+            yield whole, "major", "The sentence starts mid-clause: a piece broken off the sentence before it."
+        if words and last_in_paragraph and not first_in_paragraph and (s.text.endswith(":") or (words[-1].norm in STOPWORDS and not _TERMINAL.search(s.text))):
+            yield whole, "major", "The sentence is cut off: it ends where its clause or quotation should go on."
+        for pattern, severity, why in (
+            (_STRAY_STOP, "major", "Stray punctuation: a full stop standing on its own."),
+            (_BROKEN_POSSESSIVE, "major", "Broken grammar: a possessive on a function word."),
+            (_DOUBLED, "minor", "A word is doubled."),
+        ):
+            for m in pattern.finditer(s.text):
+                yield (s.start + m.start(), s.start + m.end()), severity, why
+        for token in words:
+            halves = self._merged(token.text, context.vocabulary)
+            if halves:
+                yield (token.start, token.end), "minor", f"Merged words: '{token.text}' reads as '{halves[0]} {halves[1]}'."
+
+    def _merged(self, word: str, vocabulary: dict[str, int]) -> tuple[str, str] | None:
+        """Split a word the vocabulary lacks into a frequent word and a function word ('Ukrainenow' → 'Ukraine now').
+
+        Two content words are left alone: English compounds ('billboards', 'underestimate') look the same.
+        """
+        lower = word.casefold()
+        if len(word) < 5 or not word.isalpha() or lower in vocabulary:
+            return None
+        for cut in range(2, len(word) - 1):
+            left, right = lower[:cut], lower[cut:]
+            if vocabulary.get(left, 10**9) >= self.common_rank or vocabulary.get(right, 10**9) >= self.common_rank:
+                continue
+            if (right in STOPWORDS and len(left) >= 3) or (left in STOPWORDS and left not in _PREFIXES and len(right) >= 3):
+                return word[:cut], word[cut:]
+        return None

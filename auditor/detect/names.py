@@ -1,0 +1,105 @@
+"""`name`: a proper noun respelled (Tabalov → Tabarov), everywhere it recurs, and names spelled two ways."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from difflib import SequenceMatcher
+from typing import Iterable
+
+from ..diff import Token, tokenize
+from .base import Context, Detector, Finding, quote
+
+# Romanisation variants of one Cyrillic name (Alexei/Alexey, Zelensky/Zelenskyy) are not errors of fact.
+_TRANSLIT = (("ks", "x"), ("yo", "e"), ("ye", "e"), ("ey", "ei"), ("iy", "i"), ("yi", "i"), ("y", "i"), ("j", "i"), ("kh", "h"), ("w", "v"), ("ph", "f"))
+
+
+def transliteration_key(name: str) -> str:
+    key = name.casefold()
+    for old, new in _TRANSLIT:
+        key = key.replace(old, new)
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+def spelling_similarity(a: str, b: str) -> float:
+    return SequenceMatcher(None, a.casefold(), b.casefold()).ratio()
+
+
+def is_name(token: Token, vocabulary: dict[str, int], sentence_starts: set[int]) -> bool:
+    """A capitalised word that is not merely a capitalised common word at a sentence start."""
+    text = token.text
+    if len(text) < 3 or not text[0].isupper() or not text.replace("-", "").replace("’", "").replace("'", "").isalpha():
+        return False
+    return token.start not in sentence_starts or token.norm not in vocabulary
+
+
+class NameDetector(Detector):
+    """Pairs names that only one side of an aligned group has by spelling, then follows the misspelling."""
+
+    min_similarity = 0.7
+
+    def detect(self, context: Context) -> Iterable[Finding]:
+        starts = {s.start for s in context.cand_sents} | {s.start for s in context.ref_sents}
+        misspelled: dict[str, tuple[str, str, Token]] = {}
+        flagged: set[int] = set()
+        for bead, diff in context.diffs.items():
+            cand = [t for t in diff.cand if is_name(t, context.vocabulary, starts)]
+            ref = [t for t in diff.ref if is_name(t, context.vocabulary, starts)]
+            ref_norms, cand_norms = {t.norm for t in ref}, {t.norm for t in cand}
+            ref_only = [t for t in ref if t.norm not in cand_norms]
+            for token in (t for t in cand if t.norm not in ref_norms):
+                rivals = [r for r in ref_only if not token.norm.startswith(r.norm) and not r.norm.startswith(token.norm)]
+                best = max(rivals, key=lambda r: spelling_similarity(token.text, r.text), default=None)
+                if best is None or spelling_similarity(token.text, best.text) < self.min_similarity:
+                    continue
+                variant = transliteration_key(token.text) == transliteration_key(best.text)
+                severity = "minor" if variant else "critical"
+                why = "a romanisation variant of the same name" if variant else "a different name, which falsifies who is meant"
+                context.explain([token, best])
+                misspelled.setdefault(token.norm, (severity, best.text, token))
+                flagged.add(token.start)
+                yield context.finding(
+                    "name", severity, f"Name '{best.text}' is spelled '{token.text}': {why}.",
+                    (token.start, token.end), (best.start, best.end), bead,
+                )
+        yield from self._recurrences(context, misspelled, flagged)
+        yield from self._two_spellings(context, flagged)
+
+    def _recurrences(self, context: Context, misspelled: dict, flagged: set[int]) -> Iterable[Finding]:
+        """Every other occurrence of an established misspelling, aligned or not."""
+        bead_of = {i: k for k, b in enumerate(context.alignment.beads) for i in b.candidate}
+        for sentence in context.cand_sents:
+            for token in tokenize([sentence]):
+                if token.norm in misspelled and token.start not in flagged:
+                    severity, correct, first = misspelled[token.norm]
+                    flagged.add(token.start)
+                    context.explain([token])
+                    yield context.finding(
+                        "name", severity,
+                        f"'{token.text}' repeats the misspelling of '{correct}' established at offset {first.start}.",
+                        (token.start, token.end), None, bead_of.get(sentence.index),
+                    )
+
+    def _two_spellings(self, context: Context, flagged: set[int]) -> Iterable[Finding]:
+        """A rare name spelled two ways in the candidate (Garmazapova / Garmazhapova), reference or not."""
+        tokens = [t for t in tokenize(context.cand_sents) if len(t.text) >= 5 and t.text[0].isupper() and t.norm not in context.vocabulary]
+        counts = Counter(t.text for t in tokens)
+        first_seen = {t.text: t.start for t in reversed(tokens)}
+        names = sorted(counts)
+        odd: dict[str, str] = {}
+        for k, a in enumerate(names):
+            for b in names[k + 1 :]:
+                if a[0] != b[0] or abs(len(a) - len(b)) > 2 or a.startswith(b) or b.startswith(a):
+                    continue
+                if spelling_similarity(a, b) >= 0.85:
+                    rare, usual = sorted((a, b), key=lambda n: (-counts[n], first_seen[n]))[::-1]
+                    odd[rare] = usual
+        bead_of = {i: k for k, b in enumerate(context.alignment.beads) for i in b.candidate}
+        sentence_of = {t.start: s.index for s in context.cand_sents for t in tokenize([s])}
+        for token in tokens:
+            if token.text in odd and token.start not in flagged:
+                yield context.finding(
+                    "name", "major",
+                    f"'{token.text}' is also spelled '{odd[token.text]}' in this document: one of them is wrong.",
+                    (token.start, token.end), None, bead_of.get(sentence_of[token.start]),
+                )

@@ -1,0 +1,107 @@
+"""Findings on the seed pair and on hand-made pairs, asserted by text, category and severity."""
+
+import pytest
+
+from auditor.load import Document
+
+RANK = {"minor": 1, "major": 2, "critical": 3}
+
+
+def findings_on(result, text, category=None):
+    return [f for f in result.findings if text in f.candidate_text and (category is None or f.category == category)]
+
+
+def test_every_tabarov_is_a_name_finding(seed_pair):
+    cand = seed_pair.candidate.text
+    occurrences = [i for i in range(len(cand)) if cand.startswith("Tabarov", i)]
+    assert len(occurrences) == 6
+    flagged = {f.candidate_span.start: f for f in seed_pair.findings if f.category == "name" and f.candidate_text == "Tabarov"}
+    assert sorted(flagged) == occurrences
+    assert all(f.severity in ("critical", "major") for f in flagged.values())
+
+
+def test_alexey_for_alexei_is_at_most_minor(seed_pair):
+    (alexey,) = findings_on(seed_pair, "Alexey", "name")
+    assert alexey.candidate_text == "Alexey" and alexey.reference_text == "Alexei"
+    assert alexey.severity == "minor"
+
+
+def test_lost_double_negation_is_critical(seed_pair):
+    (finding,) = findings_on(seed_pair, "couldn’t think", "negation")
+    assert finding.severity == "critical"
+    assert finding.reference_text == "not"
+
+
+@pytest.mark.parametrize("fragment", ["rice field.", "aid group.", "Told."])
+def test_dangling_fragments_are_major_garble(seed_pair, fragment):
+    (finding,) = [f for f in seed_pair.findings if f.category == "garble" and f.candidate_text == fragment]
+    assert RANK[finding.severity] >= RANK["major"]
+
+
+def test_merged_word_is_garble(seed_pair):
+    assert [f.candidate_text for f in seed_pair.findings if f.category == "garble" and "Ukrainenow" in f.candidate_text] == ["Ukrainenow"]
+
+
+@pytest.mark.parametrize("text", ["tied the knot", "Department of Defense"])
+def test_meaning_changes_are_at_least_major(seed_pair, text):
+    (finding,) = findings_on(seed_pair, text, "meaning")
+    assert RANK[finding.severity] >= RANK["major"]
+
+
+def test_cut_off_sentence_is_a_major_omission(seed_pair):
+    (finding,) = findings_on(seed_pair, "such as using prisoners to", "omission")
+    assert finding.candidate_text == "such as using prisoners to"
+    assert finding.reference_text == "make up the manpower shortage."
+    assert finding.severity == "major"
+
+
+@pytest.mark.parametrize("cand, ref", [("examination", "inspection"), ("pardon", "amnesty")])
+def test_synonyms_are_at_most_minor(seed_pair, cand, ref):
+    found = findings_on(seed_pair, cand)
+    assert found and all(f.severity == "minor" and f.category == "wording" and ref in f.reference_text for f in found)
+
+
+def test_name_spelled_two_ways_in_one_document(seed_pair):
+    spellings = {f.candidate_text for f in seed_pair.findings if f.category == "name" and f.candidate_text.startswith("Garma")}
+    assert spellings & {"Garmazapova", "Garmazhapova"}
+
+
+def test_unaligned_tail_is_unverified_not_mistranslated(seed_pair):
+    tail_start = seed_pair.candidate_sentences[13].start
+    tail = [f for f in seed_pair.findings if f.candidate_span and f.candidate_span.start >= tail_start]
+    assert tail and {f.category for f in tail} <= {"garble", "name"}
+
+
+def test_findings_are_sorted_sliceable_and_numbered(seed_pair):
+    cand, ref = seed_pair.candidate.text, seed_pair.reference.text
+    for f in seed_pair.findings:
+        if f.candidate_span:
+            assert cand[f.candidate_span.start : f.candidate_span.end] == f.candidate_text
+        if f.reference_span:
+            assert ref[f.reference_span.start : f.reference_span.end] == f.reference_text
+    assert [f.id for f in seed_pair.findings] == [f"F{k:03d}" for k in range(1, len(seed_pair.findings) + 1)]
+    assert seed_pair.summary.verdict == "fail"
+    assert seed_pair.summary.counts_by_severity["critical"] >= 7
+
+
+def test_identical_documents_have_no_findings_and_pass(auditor):
+    text = "Early in the war, President Volodymyr Zelenskyy promised amnesty to 300 prisoners. It was not enough.\n\nThe ministry denied it. rice field."
+    result = auditor.compare_documents(Document(text), Document(text))
+    assert result.findings == []
+    assert result.summary.verdict == "pass"
+
+
+def test_inserted_modifier_changes_the_meaning(auditor):
+    ref = "Early in the war, Ukrainian President Volodymyr Zelenskyy promised amnesty to prisoners who volunteered to fight."
+    cand = "Early in the civil war, Ukrainian President Volodymyr Zelenskyy promised amnesty to prisoners who volunteered to fight."
+    result = auditor.compare_documents(Document(cand), Document(ref))
+    (finding,) = result.findings
+    assert (finding.category, finding.candidate_text) == ("meaning", "civil")
+    assert RANK[finding.severity] >= RANK["major"]
+
+
+def test_changed_number_is_critical(auditor):
+    ref = "About 150 men had completed their contracts and were able to return home."
+    cand = "About 160 men had completed their contracts and were able to return home."
+    (finding,) = auditor.compare_documents(Document(cand), Document(ref)).findings
+    assert (finding.category, finding.severity, finding.candidate_text, finding.reference_text) == ("number", "critical", "160", "150")
