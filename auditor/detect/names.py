@@ -10,15 +10,16 @@ from typing import Iterable
 from ..diff import Token, tokenize
 from .base import Context, Detector, Finding, quote
 
-# Romanisation variants of one Cyrillic name (Alexei/Alexey, Zelensky/Zelenskyy) are not errors of fact.
-_TRANSLIT = (("ks", "x"), ("yo", "e"), ("ye", "e"), ("ey", "ei"), ("iy", "i"), ("yi", "i"), ("y", "i"), ("j", "i"), ("kh", "h"), ("w", "v"), ("ph", "f"))
+# Romanisations of one Cyrillic name differ in their endings and a few letter groups
+# (Alexei/Alexey, Zelensky/Zelenskyy, Aleksei/Alexei, Yevgeny/Evgeny); those are not errors of fact.
+_TRANSLIT = ((re.compile(r"(?:ey|ei|iy|yi|ii|yy|y|i)$"), "i"), (re.compile(r"ks"), "x"), (re.compile(r"^ye"), "e"), (re.compile(r"kh"), "h"))
 
 
 def transliteration_key(name: str) -> str:
     key = name.casefold()
-    for old, new in _TRANSLIT:
-        key = key.replace(old, new)
-    return re.sub(r"(.)\1+", r"\1", key)
+    for pattern, replacement in _TRANSLIT:
+        key = pattern.sub(replacement, key)
+    return key
 
 
 def spelling_similarity(a: str, b: str) -> float:
