@@ -18,7 +18,7 @@ class ScoreOptions:
 
     fail_on: str = "major"  # lowest severity that fails the verdict; "never" reports only
     min_counterpart_share: float = 0.3  # share of the shorter document that must align strongly
-    strong_margin: float = 0.05  # a strong bead clears the null threshold by this much
+    strong_margin: float = 0.1  # a strong bead clears the null threshold by this much
 
 
 @dataclass(frozen=True)
