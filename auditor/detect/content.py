@@ -9,7 +9,6 @@ rewording that keeps it.
 
 from __future__ import annotations
 
-import re
 from typing import Iterable
 
 from ..diff import GroupDiff, Hunk, Token
@@ -31,7 +30,6 @@ MODALITY = {
     for word in words.split()
 }
 HEDGES = frozenset("very really just also still even actually basically quite highly indeed too all so only usually".split())
-_TERMINAL = re.compile(r"[.!?…:;][\"”’')\]]*$|[\"”’')\]]$")
 
 
 def stem(word: str) -> str:
