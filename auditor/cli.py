@@ -14,6 +14,7 @@ from typing import Optional
 import typer
 
 from .errors import AuditError, ExitCode
+from .files import write_atomic
 
 app = typer.Typer(
     name="audit",
@@ -52,24 +53,13 @@ def compare(
     result = Auditor(model=model).compare_files(candidate, reference, corpus)
     text = result.to_json() if output_format is OutputFormat.json else render(result)
     if output:
-        _write_atomic(output, text)
+        write_atomic(output, text)
     else:
         sys.stdout.write(text)
     if result.summary.verdict == "not_counterparts":
         raise typer.Exit(ExitCode.NOT_COUNTERPARTS)
     if result.summary.verdict == "fail":
         raise typer.Exit(ExitCode.GATE_FAILED)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file and rename, so a reader never sees half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise AuditError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
 def main() -> None:
