@@ -105,3 +105,19 @@ def test_changed_number_is_critical(auditor):
     cand = "About 160 men had completed their contracts and were able to return home."
     (finding,) = auditor.compare_documents(Document(cand), Document(ref)).findings
     assert (finding.category, finding.severity, finding.candidate_text, finding.reference_text) == ("number", "critical", "160", "150")
+
+
+def test_a_short_name_replaced_word_for_word_is_critical_but_a_new_title_is_not_a_name(auditor):
+    ref = "Police in Lyon arrested two men on Friday, the President of the regional council said."
+    cand = "Police in Lian arrested two men on Friday, the Chairman of the regional council said."
+    findings = auditor.compare_documents(Document(cand), Document(ref)).findings
+    names = [(f.candidate_text, f.reference_text, f.severity) for f in findings if f.category == "name"]
+    assert names == [("Lian", "Lyon", "critical")]
+    assert "Chairman" in {f.candidate_text for f in findings if f.category != "name"}
+
+
+def test_a_capitalised_part_of_a_hyphenated_word_is_a_name(auditor):
+    ref = "A poster, possibly pro-Ukrainian, identified himself as a former soldier."
+    cand = "A poster, possibly pro-Uklainyan, identified himself as a former soldier."
+    (finding,) = auditor.compare_documents(Document(cand), Document(ref)).findings
+    assert (finding.category, finding.severity, finding.candidate_text) == ("name", "critical", "pro-Uklainyan")

@@ -7,7 +7,7 @@ from collections import Counter
 from difflib import SequenceMatcher
 from typing import Iterable
 
-from ..diff import Token, tokenize
+from ..diff import GroupDiff, Token, tokenize
 from .base import Context, Detector, Finding, quote
 
 # Romanisations of one Cyrillic name differ in their endings and a few letter groups
@@ -27,9 +27,10 @@ def spelling_similarity(a: str, b: str) -> float:
 
 
 def is_name(token: Token, vocabulary: dict[str, int], sentence_starts: set[int]) -> bool:
-    """A capitalised word that is not merely a capitalised common word at a sentence start."""
-    text = token.text
-    if len(text) < 3 or not text[0].isupper() or not text.replace("-", "").replace("’", "").replace("'", "").isalpha():
+    """A capitalised word (or a capitalised part of a hyphenated one, "pro-Ukrainian") that is not
+    merely a capitalised common word at a sentence start."""
+    parts = re.split(r"[-'’]", token.text)
+    if len(token.text) < 3 or not all(p.isalpha() for p in parts) or not any(p[:1].isupper() for p in parts):
         return False
     return token.start not in sentence_starts or token.norm not in vocabulary
 
@@ -37,22 +38,15 @@ def is_name(token: Token, vocabulary: dict[str, int], sentence_starts: set[int])
 class NameDetector(Detector):
     """Pairs names that only one side of an aligned group has by spelling, then follows the misspelling."""
 
-    min_similarity = 0.7
+    min_similarity = 0.7  # a name only one side has, paired by spelling alone
+    min_positional_similarity = 0.5  # a name replaced word for word: Lyon / Lian, Tver / Twel
 
     def detect(self, context: Context) -> Iterable[Finding]:
         starts = {s.start for s in context.cand_sents} | {s.start for s in context.ref_sents}
         misspelled: dict[str, tuple[str, str, Token]] = {}
         flagged: set[int] = set()
         for bead, diff in context.diffs.items():
-            cand = [t for t in diff.cand if is_name(t, context.vocabulary, starts)]
-            ref = [t for t in diff.ref if is_name(t, context.vocabulary, starts)]
-            ref_norms, cand_norms = {t.norm for t in ref}, {t.norm for t in cand}
-            ref_only = [t for t in ref if t.norm not in cand_norms]
-            for token in (t for t in cand if t.norm not in ref_norms):
-                rivals = [r for r in ref_only if not token.norm.startswith(r.norm) and not r.norm.startswith(token.norm)]
-                best = max(rivals, key=lambda r: spelling_similarity(token.text, r.text), default=None)
-                if best is None or spelling_similarity(token.text, best.text) < self.min_similarity:
-                    continue
+            for token, best in self._pairs(diff, context.vocabulary, starts):
                 variant = transliteration_key(token.text) == transliteration_key(best.text)
                 severity = "minor" if variant else "critical"
                 why = "a romanisation variant of the same name" if variant else "a different name, which falsifies who is meant"
@@ -65,6 +59,33 @@ class NameDetector(Detector):
                 )
         yield from self._recurrences(context, misspelled, flagged)
         yield from self._two_spellings(context, flagged)
+
+    def _pairs(self, diff: GroupDiff, vocabulary: dict[str, int], starts: set[int]) -> Iterable[tuple[Token, Token]]:
+        """(candidate, reference) name pairs: word for word inside a replaced stretch of equal length,
+        where position is evidence enough for a looser spelling match (Lyon / Lian), then by spelling
+        alone among the names only one side of the group has."""
+        paired: set[int] = set()
+        for hunk in diff.hunks:
+            cand, ref = [t for t in hunk.cand if t.is_word], [t for t in hunk.ref if t.is_word]
+            if hunk.op != "replace" or len(cand) != len(ref):
+                continue
+            for token, rival in zip(cand, ref):
+                if (
+                    token.text[:1].isupper() == rival.text[:1].isupper()
+                    and (is_name(token, vocabulary, starts) or is_name(rival, vocabulary, starts))
+                    and spelling_similarity(token.text, rival.text) >= self.min_positional_similarity
+                ):
+                    paired.update((token.start, rival.start))
+                    yield token, rival
+        cand = [t for t in diff.cand if t.start not in paired and is_name(t, vocabulary, starts)]
+        ref = [t for t in diff.ref if t.start not in paired and is_name(t, vocabulary, starts)]
+        ref_norms, cand_norms = {t.norm for t in ref}, {t.norm for t in cand}
+        ref_only = [t for t in ref if t.norm not in cand_norms]
+        for token in (t for t in cand if t.norm not in ref_norms):
+            rivals = [r for r in ref_only if not token.norm.startswith(r.norm) and not r.norm.startswith(token.norm)]
+            best = max(rivals, key=lambda r: spelling_similarity(token.text, r.text), default=None)
+            if best is not None and spelling_similarity(token.text, best.text) >= self.min_similarity:
+                yield token, best
 
     def _recurrences(self, context: Context, misspelled: dict, flagged: set[int]) -> Iterable[Finding]:
         """Every other occurrence of an established misspelling, aligned or not."""
