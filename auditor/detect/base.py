@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from ..align import Alignment
@@ -65,6 +66,16 @@ class Context:
     vocabulary: dict[str, int]  # the model tokenizer's whole words and their ranks (lower is more frequent)
     encode: Callable[[list[str]], "np.ndarray"]
     explained: set[tuple[int, int]] = field(default_factory=set)  # token spans a detector already accounted for
+
+    @cached_property
+    def entry_of_candidate(self) -> dict[int, int]:
+        """Candidate sentence index -> the alignment entry holding it."""
+        return {i: k for k, b in enumerate(self.alignment.beads) for i in b.candidate}
+
+    @cached_property
+    def sentence_starts(self) -> frozenset[int]:
+        """Offsets where a sentence begins on either side: a capital there proves nothing."""
+        return frozenset(s.start for s in self.cand_sents) | frozenset(s.start for s in self.ref_sents)
 
     def finding(
         self,

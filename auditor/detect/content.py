@@ -105,7 +105,7 @@ class ContentDetector(Detector):
         ref_kinds = {MODALITY[w] for w in ref_words if w in MODALITY}
         if cand_kinds != ref_kinds and (hunk.op == "replace" or "imminence" not in cand_kinds | ref_kinds):
             return context.finding("meaning", "major", f"{was} became {now}: a change of modality or aspect changes what is claimed.", span, ref_span, bead)
-        proper = [t for t in cand + ref if t.text[:1].isupper() and t.start not in {s.start for s in context.cand_sents} | {s.start for s in context.ref_sents}]
+        proper = [t for t in cand + ref if t.text[:1].isupper() and t.start not in context.sentence_starts]
         if cand and ref and proper:
             return context.finding("meaning", "major", f"{was} became {now}: a different named entity changes the facts.", span, ref_span, bead)
         if cand and not ref:

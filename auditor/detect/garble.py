@@ -23,9 +23,8 @@ class GarbleDetector(Detector):
 
     def detect(self, context: Context) -> Iterable[Finding]:
         beads = context.alignment.beads
-        entry_of = {i: k for k, b in enumerate(beads) for i in b.candidate}
         for s in context.cand_sents:
-            k = entry_of.get(s.index)
+            k = context.entry_of_candidate.get(s.index)
             if k is not None and beads[k].aligned and s.text in {context.ref_sents[j].text for j in beads[k].reference}:
                 continue  # the reference has the same text: not damage done by the translation
             for (start, end), severity, why in self._problems(s, context):

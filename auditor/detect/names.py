@@ -26,7 +26,7 @@ def spelling_similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, a.casefold(), b.casefold()).ratio()
 
 
-def is_name(token: Token, vocabulary: dict[str, int], sentence_starts: set[int]) -> bool:
+def is_name(token: Token, vocabulary: dict[str, int], sentence_starts: frozenset[int]) -> bool:
     """A capitalised word (or a capitalised part of a hyphenated one, "pro-Ukrainian") that is not
     merely a capitalised common word at a sentence start."""
     parts = re.split(r"[-'’]", token.text)
@@ -42,7 +42,7 @@ class NameDetector(Detector):
     min_positional_similarity = 0.5  # a name replaced word for word: Lyon / Lian, Tver / Twel
 
     def detect(self, context: Context) -> Iterable[Finding]:
-        starts = {s.start for s in context.cand_sents} | {s.start for s in context.ref_sents}
+        starts = context.sentence_starts
         misspelled: dict[str, tuple[str, str, Token]] = {}
         flagged: set[int] = set()
         for bead, diff in context.diffs.items():
@@ -60,7 +60,7 @@ class NameDetector(Detector):
         yield from self._recurrences(context, misspelled, flagged)
         yield from self._two_spellings(context, flagged)
 
-    def _pairs(self, diff: GroupDiff, vocabulary: dict[str, int], starts: set[int]) -> Iterable[tuple[Token, Token]]:
+    def _pairs(self, diff: GroupDiff, vocabulary: dict[str, int], starts: frozenset[int]) -> Iterable[tuple[Token, Token]]:
         """(candidate, reference) name pairs: word for word inside a replaced stretch of equal length,
         where position is evidence enough for a looser spelling match (Lyon / Lian), then by spelling
         alone among the names only one side of the group has."""
@@ -89,7 +89,6 @@ class NameDetector(Detector):
 
     def _recurrences(self, context: Context, misspelled: dict, flagged: set[int]) -> Iterable[Finding]:
         """Every other occurrence of an established misspelling, aligned or not."""
-        bead_of = {i: k for k, b in enumerate(context.alignment.beads) for i in b.candidate}
         for sentence in context.cand_sents:
             for token in tokenize([sentence]):
                 if token.norm in misspelled and token.start not in flagged:
@@ -99,14 +98,19 @@ class NameDetector(Detector):
                     yield context.finding(
                         "name", severity,
                         f"'{token.text}' repeats the misspelling of '{correct}' established at offset {first.start}.",
-                        (token.start, token.end), None, bead_of.get(sentence.index),
+                        (token.start, token.end), None, context.entry_of_candidate.get(sentence.index),
                     )
 
     def _two_spellings(self, context: Context, flagged: set[int]) -> Iterable[Finding]:
         """A rare name spelled two ways in the candidate (Garmazapova / Garmazhapova), reference or not."""
-        tokens = [t for t in tokenize(context.cand_sents) if len(t.text) >= 5 and t.text[0].isupper() and t.norm not in context.vocabulary]
-        counts = Counter(t.text for t in tokens)
-        first_seen = {t.text: t.start for t in reversed(tokens)}
+        tokens = [
+            (t, s.index)
+            for s in context.cand_sents
+            for t in tokenize([s])
+            if len(t.text) >= 5 and t.text[0].isupper() and t.norm not in context.vocabulary
+        ]
+        counts = Counter(t.text for t, _ in tokens)
+        first_seen = {t.text: t.start for t, _ in reversed(tokens)}
         names = sorted(counts)
         odd: dict[str, str] = {}
         for k, a in enumerate(names):
@@ -116,12 +120,10 @@ class NameDetector(Detector):
                 if spelling_similarity(a, b) >= 0.85:
                     rare, usual = sorted((a, b), key=lambda n: (-counts[n], first_seen[n]))[::-1]
                     odd[rare] = usual
-        bead_of = {i: k for k, b in enumerate(context.alignment.beads) for i in b.candidate}
-        sentence_of = {t.start: s.index for s in context.cand_sents for t in tokenize([s])}
-        for token in tokens:
+        for token, sentence in tokens:
             if token.text in odd and token.start not in flagged:
                 yield context.finding(
                     "name", "major",
                     f"'{token.text}' is also spelled '{odd[token.text]}' in this document: one of them is wrong.",
-                    (token.start, token.end), None, bead_of.get(sentence_of[token.start]),
+                    (token.start, token.end), None, context.entry_of_candidate.get(sentence),
                 )
