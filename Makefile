@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/audit compare 000 001 || test $$? -eq 1
+	$(BIN)/audit compare 000 001 --report reports/000_vs_001.md || test $$? -eq 1
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -53,6 +53,7 @@ class Auditor:
             summary=summary,
             model=embedder.name,
             segmenter=getattr(self.segmenter, "name", type(self.segmenter).__name__),
+            diffs=diffs,
         )
 
     def compare_files(self, candidate: str, reference: str, corpus: Path = DEFAULT_CORPUS) -> CompareResult:

@@ -45,6 +45,7 @@ def compare(
     model: Optional[str] = typer.Option(None, "--model", help="Local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2)."),
     output_format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table for people, json for machines."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file instead of stdout."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Also write a Markdown review report here, with its alignment map (PNG) beside it."),
 ) -> None:
     """Align CANDIDATE with REFERENCE sentence by sentence and report what does not match."""
     from .api import Auditor
@@ -56,6 +57,11 @@ def compare(
         write_atomic(output, text)
     else:
         sys.stdout.write(text)
+    if report:
+        from .report import write_report
+
+        map_path = write_report(result, report)
+        print(f"audit: report written to {report} (alignment map {map_path})", file=sys.stderr)
     if result.summary.verdict == "not_counterparts":
         raise typer.Exit(ExitCode.NOT_COUNTERPARTS)
     if result.summary.verdict == "fail":

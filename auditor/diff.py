@@ -60,6 +60,7 @@ class Hunk:
     cand: tuple[Token, ...]
     ref: tuple[Token, ...]
     cand_at: int  # candidate offset where the hunk stands (its start, or the gap for a deletion)
+    ref_at: int  # reference offset where the hunk stands (its start, or the gap for an insertion)
 
     def cand_span(self) -> tuple[int, int]:
         return (self.cand[0].start, self.cand[-1].end) if self.cand else (self.cand_at, self.cand_at)
@@ -94,10 +95,14 @@ def diff_group(bead: int, cand_sents: Sequence[Sentence], ref_sents: Sequence[Se
             ranges.append([i1, i2, j1, j2])
     hunks = []
     for i1, i2, j1, j2 in ranges:
-        at = cand[i1].start if i1 < len(cand) else (cand[-1].end if cand else 0)
         op = "replace" if i1 < i2 and j1 < j2 else ("insert" if i1 < i2 else "delete")
-        hunks.append(Hunk(op, tuple(cand[i1:i2]), tuple(ref[j1:j2]), at))
+        hunks.append(Hunk(op, tuple(cand[i1:i2]), tuple(ref[j1:j2]), _offset_at(cand, i1), _offset_at(ref, j1)))
     return GroupDiff(bead, tuple(cand), tuple(ref), tuple(hunks))
+
+
+def _offset_at(tokens: list[Token], index: int) -> int:
+    """Offset of token `index`, or the end of the last token when `index` is past the end."""
+    return tokens[index].start if index < len(tokens) else (tokens[-1].end if tokens else 0)
 
 
 def _one_sided(r: list[int]) -> bool:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 from .align import Alignment
 from .detect import Finding
+from .diff import GroupDiff
 from .load import Document
 from .score import Summary
 from .segment import Sentence
@@ -28,6 +29,7 @@ class CompareResult:
     summary: Summary
     model: str
     segmenter: str
+    diffs: dict[int, GroupDiff] = field(default_factory=dict, repr=False)  # alignment entry -> word diff
 
     def to_dict(self) -> dict:
         """The JSON contract that other tools read."""

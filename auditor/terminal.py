@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 
 from tabulate import tabulate
 
 from .result import CompareResult
-
-# C0/C1 controls and bidi overrides in scraped text must never reach the user's terminal.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+from .safe_text import visible
 
 
 def clean(text: str, width: int) -> str:
     """One line of terminal-safe text, shortened to `width` characters."""
-    text = _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", " ".join(text.split()))
+    text = visible(text)
     return textwrap.shorten(text, width, placeholder=" …") if len(text) > width else text
 
 

@@ -1,0 +1,98 @@
+"""The alignment map: a PNG of the similarity matrix with the chosen path, so a reviewer sees at a
+glance where the two documents run in parallel and where one of them goes on alone."""
+
+from __future__ import annotations
+
+import io
+from bisect import bisect_right
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .detect import SEVERITIES
+from .files import write_atomic
+from .result import CompareResult
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+PATH_COLOUR = "#e8001c"  # the alignment path: a red no cell of the colour map takes
+SEVERITY_COLOURS = {"critical": "#7a0177", "major": "#fd8d3c", "minor": "#fecc5c"}
+UNALIGNED_HATCH = "////"
+
+
+def worst_severity_by_sentence(result: CompareResult) -> dict[int, str]:
+    """Candidate sentence index -> the most severe finding located in it."""
+    starts = [s.start for s in result.candidate_sentences]
+    worst: dict[int, str] = {}
+    for finding in result.findings:
+        if finding.candidate_span is None:
+            continue
+        i = bisect_right(starts, finding.candidate_span.start) - 1
+        if i not in worst or SEVERITIES.index(finding.severity) < SEVERITIES.index(worst[i]):
+            worst[i] = finding.severity
+    return worst
+
+
+def draw_map(result: CompareResult) -> "Figure":
+    """The map as a matplotlib Figure (Agg canvas, no pyplot state): candidate rows, reference columns."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch, Rectangle
+
+    similarity = result.alignment.similarity
+    n, m = similarity.shape
+    height = min(max(n * 0.12, 4.0), 30.0)
+    width = min(max(m * 0.25, 3.0), 20.0) + 2.5
+    figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    FigureCanvasAgg(figure)  # headless: no pyplot, no display, no global backend switch
+    grid = figure.add_gridspec(1, 2, width_ratios=[max(m, 1), max(m, 1) * 0.08])
+    ax = figure.add_subplot(grid[0, 0])
+    strip = figure.add_subplot(grid[0, 1], sharey=ax)
+    image = ax.imshow(similarity, cmap="Greys", vmin=0.0, vmax=1.0, aspect="auto", interpolation="nearest")
+    for i in sorted(set(range(n)) - result.alignment.aligned_indices("candidate")):
+        ax.add_patch(Rectangle((-0.5, i - 0.5), m, 1, fill=False, hatch=UNALIGNED_HATCH, edgecolor="#4a90d9", linewidth=0))
+    for j in sorted(set(range(m)) - result.alignment.aligned_indices("reference")):
+        ax.add_patch(Rectangle((j - 0.5, -0.5), 1, n, fill=False, hatch=UNALIGNED_HATCH, edgecolor="#4a90d9", linewidth=0))
+    centres = []
+    for bead in result.alignment.beads:
+        if bead.aligned:
+            top, left = bead.candidate[0], bead.reference[0]
+            ax.add_patch(
+                Rectangle((left - 0.5, top - 0.5), len(bead.reference), len(bead.candidate), fill=False, edgecolor=PATH_COLOUR, linewidth=1.5)
+            )
+            centres.append((left + (len(bead.reference) - 1) / 2, top + (len(bead.candidate) - 1) / 2))
+    if centres:
+        xs, ys = zip(*centres)
+        ax.plot(xs, ys, color=PATH_COLOUR, linewidth=1.0)
+    ax.set_xlim(-0.5, m - 0.5)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_xlabel(f"reference sentence ({result.reference.name})")
+    ax.set_ylabel(f"candidate sentence ({result.candidate.name})")
+    ax.set_title(f"{result.summary.verdict.replace('_', ' ')}: coverage {result.summary.coverage['candidate']:.0%} / {result.summary.coverage['reference']:.0%}", fontsize=9)
+    worst = worst_severity_by_sentence(result)
+    for severity in reversed(SEVERITIES):
+        rows = [i for i, s in sorted(worst.items()) if s == severity]
+        strip.scatter([0] * len(rows), rows, s=18, color=SEVERITY_COLOURS[severity], marker="s", label=severity)
+    strip.set_xlim(-1, 1)
+    strip.set_xticks([])
+    strip.tick_params(axis="y", labelleft=False)
+    strip.set_title("findings", fontsize=8)
+    figure.colorbar(image, ax=strip, label="cosine similarity", shrink=0.5)
+    handles = [
+        Patch(fill=False, edgecolor=PATH_COLOUR, label="aligned"),
+        Patch(fill=False, hatch=UNALIGNED_HATCH, edgecolor="#4a90d9", label="no counterpart"),
+        *(Patch(color=SEVERITY_COLOURS[s], label=s) for s in SEVERITIES),
+    ]
+    figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=7, frameon=False)
+    return figure
+
+
+def render_png(result: CompareResult) -> bytes:
+    """The map as PNG bytes, without the version stamp, so the same inputs give the same bytes."""
+    buffer = io.BytesIO()
+    draw_map(result).savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def write_map(result: CompareResult, path: Path) -> None:
+    write_atomic(path, render_png(result))

@@ -1,0 +1,326 @@
+"""Stage 8, report (Markdown): what a reviewer reads to decide whether to trust a candidate.
+
+Every piece of document text is untrusted. It appears only inside code spans (and prose that
+quotes it is backslash-escaped), never inside link, image or HTML syntax, so a pasted `|`,
+`<script>`, `[x](javascript:…)` or `# heading` can neither break the report nor act in it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Sequence
+from pathlib import Path
+from urllib.parse import quote as url_quote
+
+from tabulate import tabulate
+
+from .detect import SEVERITIES, Finding
+from .diff import GroupDiff, Hunk, Token, tokenize
+from .result import CompareResult
+from .safe_text import visible
+
+CONTEXT_WORDS = 4  # tokens of unchanged text shown on each side of a change
+MARKED_WORDS = 8  # a longer changed stretch shows this many words at each end
+# ASCII punctuation that Markdown or a linkifier can act on (all but ' , " ; ? - which cannot, in a
+# cell or list item that never starts a line): escaping it turns the text inert and keeps it legible.
+_MARKDOWN_ACTIVE = re.compile(r"([!#$%&()*+./:<=>@\[\\\]^_`{|}~])")
+_BACKTICKS = re.compile(r"`+")
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A piece of an excerpt: text both sides share, reference words the candidate lost, or
+    candidate words that differ from the reference (or that a reference-free check flagged)."""
+
+    kind: str  # "same", "deleted" or "inserted"
+    text: str
+
+
+def code(text: str, in_table: bool = True) -> str:
+    """Untrusted text as a code span: a fence longer than any backtick run inside, so nothing in
+    the text is parsed as Markdown; pipes escaped where a table cell would split on them."""
+    text = visible(text)
+    if not text:
+        return ""
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""  # so the fence is not read as part of the text
+    span = f"{fence}{pad}{text}{pad}{fence}"
+    return span.replace("|", "\\|") if in_table else span
+
+
+def prose(text: str) -> str:
+    """Text of ours that may quote the documents (messages, reasons): punctuation Markdown could
+    act on is backslash-escaped, which also escapes table pipes and defuses autolinks."""
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", visible(text))
+
+
+def render_marks(marks: list[Mark]) -> str:
+    """Deleted text ~~struck through~~, inserted text **in bold**, each inside its own code span."""
+    wrap = {"same": "", "deleted": "~~", "inserted": "**"}
+    return " ".join(f"{wrap[m.kind]}{code(m.text)}{wrap[m.kind]}" for m in marks if visible(m.text))
+
+
+def excerpt(result: CompareResult, finding: Finding) -> tuple[list[Mark], str]:
+    """The candidate around a finding with its change marked, and the reference around it."""
+    diff = result.diffs.get(finding.alignment) if finding.alignment is not None else None
+    cand, ref = _as_range(finding.candidate_span), _as_range(finding.reference_span)
+    if diff:
+        # The hunks holding the finding's candidate words; for a loss, the hunks holding its reference words.
+        hunks = [h for h in diff.hunks if h.cand and _overlaps(h.cand_span(), cand)]
+        hunks = hunks or [h for h in diff.hunks if h.ref and _overlaps(h.ref_span(), ref)]
+        if hunks:
+            return _diff_marks(result, diff, hunks), _reference_window(result, diff, hunks, ref)
+    if cand:
+        return _flagged_marks(result, finding), finding.reference_text
+    return [Mark("deleted", finding.reference_text)], finding.reference_text
+
+
+def _as_range(span) -> tuple[int, int] | None:
+    return (span.start, span.end) if span else None
+
+
+def _overlaps(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+    return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
+
+
+def _window(tokens: Sequence[Token], start: int, end: int) -> tuple[int, int]:
+    """Offsets of `start`..`end` widened by CONTEXT_WORDS tokens on each side."""
+    starts = [t.start for t in tokens]
+    first = max(bisect_right(starts, start) - 1 - CONTEXT_WORDS, 0)
+    last = min(bisect_right(starts, max(end - 1, start)) - 1 + CONTEXT_WORDS, len(tokens) - 1)
+    return min(tokens[first].start, start), max(tokens[last].end, end)
+
+
+def _ellipsis(start: int, end: int, tokens: Sequence[Token]) -> tuple[str, str]:
+    return ("… " if start > tokens[0].start else ""), (" …" if end < tokens[-1].end else "")
+
+
+def _shorten(text: str) -> str:
+    """A long changed stretch keeps its first and last words; the reference column has it whole."""
+    words = text.split()
+    if len(words) <= 2 * MARKED_WORDS:
+        return text
+    return " ".join(words[:MARKED_WORDS]) + " … " + " ".join(words[-MARKED_WORDS:])
+
+
+def _diff_marks(result: CompareResult, diff: GroupDiff, hunks: list[Hunk]) -> list[Mark]:
+    """The finding's hunks marked (reference words struck, candidate words bold) in plain context."""
+    text = result.candidate.text
+    hunks = sorted(hunks, key=lambda h: h.cand_at)
+    start, end = _window(diff.cand, hunks[0].cand_at, max(h.cand_span()[1] for h in hunks))
+    before, after = _ellipsis(start, end, diff.cand)
+    marks, at = [Mark("same", before)], start
+    for hunk in hunks:
+        cand_start, cand_end = hunk.cand_span()
+        if cand_start > at:
+            marks.append(Mark("same", text[at:cand_start]))
+        if hunk.ref:
+            marks.append(Mark("deleted", _shorten(result.reference.text[slice(*hunk.ref_span())])))
+        if hunk.cand:
+            marks.append(Mark("inserted", _shorten(text[cand_start:cand_end])))
+        at = max(at, cand_end)
+    marks += [Mark("same", text[at:end]), Mark("same", after)]
+    return _merge_same(marks)
+
+
+def _merge_same(marks: list[Mark]) -> list[Mark]:
+    """Adjacent unchanged pieces (an ellipsis and the text after it) as one code span."""
+    merged: list[Mark] = []
+    for mark in marks:
+        if merged and mark.kind == merged[-1].kind == "same":
+            merged[-1] = Mark("same", f"{merged[-1].text} {mark.text}")
+        else:
+            merged.append(mark)
+    return [m for m in merged if m.text.strip()]
+
+
+def _reference_window(result: CompareResult, diff: GroupDiff, hunks: list[Hunk], ref: tuple[int, int] | None) -> str:
+    """The reference around the finding's own reference words, or else around its hunks."""
+    if not diff.ref:
+        return ""
+    if ref is None:
+        ref = (min(h.ref_at for h in hunks), max((h.ref_span() or (h.ref_at, h.ref_at))[1] for h in hunks))
+    start, end = _window(diff.ref, *ref)
+    before, after = _ellipsis(start, end, diff.ref)
+    return before + result.reference.text[start:end] + after
+
+
+def _flagged_marks(result: CompareResult, finding: Finding) -> list[Mark]:
+    """A finding a reference-free check made: the flagged words in bold within their sentence."""
+    span = finding.candidate_span
+    sentences = result.candidate_sentences
+    sentence = sentences[max(bisect_right([s.start for s in sentences], span.start) - 1, 0)]
+    tokens = tokenize([sentence]) or [Token(sentence.text, sentence.start, sentence.end)]
+    start, end = _window(tokens, span.start, span.end)
+    before, after = _ellipsis(start, end, tokens)
+    text = result.candidate.text
+    return _merge_same(
+        [
+            Mark("same", before),
+            Mark("same", text[start : span.start]),
+            Mark("inserted", text[span.start : span.end]),
+            Mark("same", text[span.end : end]),
+            Mark("same", after),
+        ]
+    )
+
+
+def _table(rows: list[list], headers: list[str]) -> str:
+    """A GitHub table; every cell is already escaped, so tabulate only lays it out."""
+    return tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
+
+
+def _header(result: CompareResult, map_name: str | None) -> list[str]:
+    s = result.summary
+    cand, ref = result.candidate_sentences, result.reference_sentences
+    aligned = {side: len(result.alignment.aligned_indices(side)) for side in ("candidate", "reference")}
+    sides = (("candidate", cand), ("reference", ref))
+    rows = [
+        ["document"] + [code(doc.name) for doc in (result.candidate, result.reference)],
+        ["sentences"] + [str(len(sents)) for _, sents in sides],
+        ["words"] + [f"{sum(x.words for x in sents):,}" for _, sents in sides],
+        ["aligned sentences"] + [f"{aligned[side]} ({s.coverage[side]:.0%})" for side, _ in sides],
+        ["aligned words"] + [f"{s.word_coverage[side]:.0%}" for side, _ in sides],
+        ["sentences with no counterpart"] + [str(s.unaligned[side]) for side, _ in sides],
+    ]
+    lines = [
+        f"# Audit of {code(result.candidate.name, False)} against {code(result.reference.name, False)}",
+        "",
+        f"**Verdict: {s.verdict.upper().replace('_', ' ')}**: {prose(s.reason)}.",
+        "",
+        _table(rows, ["", "candidate", "reference"]),
+        "",
+        f"Penalty **{s.penalty:.1f}** per 100 checked words ({s.checked_words:,} candidate words checked) · "
+        f"model {code(result.model, False)} · segmenter {code(result.segmenter, False)}"
+        + (" · [alignment map](#alignment-map)" if map_name else ""),
+    ]
+    if s.counterparts and result.findings:
+        categories = sorted({f.category for f in result.findings})
+        counts = [
+            [f"**{severity}**"] + [str(sum(f.severity == severity and f.category == c for f in result.findings)) for c in categories]
+            + [str(s.counts_by_severity[severity])]
+            for severity in SEVERITIES
+        ]
+        lines += ["", _table(counts, ["severity", *categories, "total"])]
+    return lines
+
+
+def _findings(result: CompareResult) -> list[str]:
+    ordered = sorted(result.findings, key=lambda f: (SEVERITIES.index(f.severity), f.id))
+    rows = []
+    for finding in ordered:
+        marks, reference = excerpt(result, finding)
+        rows.append(
+            [finding.id, f"**{finding.severity}**", finding.category, render_marks(marks), code(reference), prose(finding.message)]
+        )
+    return [
+        f"## Findings ({len(ordered)}, most severe first)",
+        "",
+        "In the candidate column, ~~struck~~ text is the reference's and is missing from the candidate; "
+        "**bold** text is the candidate's and differs from the reference (or, where no reference is shown, "
+        "is what a reference-free check flagged).",
+        "",
+        _table(rows, ["id", "severity", "category", "candidate, changes marked", "reference", "why"]),
+    ]
+
+
+def _aligned_text(result: CompareResult) -> list[str]:
+    by_entry: dict[int, list[Finding]] = {}
+    for finding in result.findings:
+        if finding.alignment is not None:
+            by_entry.setdefault(finding.alignment, []).append(finding)
+    rows = []
+    for k, bead in enumerate(result.alignment.beads):
+        if not bead.aligned:
+            continue
+        found = sorted(by_entry.get(k, []), key=lambda f: (SEVERITIES.index(f.severity), f.id))
+        marker = f"**{found[0].severity}**: " + " ".join(f.id for f in found) if found else ""
+        rows.append(
+            [
+                str(k),
+                _sentence_range("C", bead.candidate) + " " + code(" ".join(result.candidate_sentences[i].text for i in bead.candidate)),
+                _sentence_range("R", bead.reference) + " " + code(" ".join(result.reference_sentences[j].text for j in bead.reference)),
+                f"{bead.similarity:.3f}",
+                marker,
+            ]
+        )
+    return [
+        "## Aligned text",
+        "",
+        "Each row is one alignment entry: candidate sentences (C) and the reference sentences (R) they translate.",
+        "",
+        _table(rows, ["#", "candidate", "reference", "similarity", "findings"]),
+    ]
+
+
+def _unverified(result: CompareResult) -> list[str]:
+    by_sentence: dict[int, list[Finding]] = {}
+    starts = [s.start for s in result.candidate_sentences]
+    for finding in result.findings:
+        if finding.candidate_span:
+            by_sentence.setdefault(bisect_right(starts, finding.candidate_span.start) - 1, []).append(finding)
+    cand_lines, ref_lines = [], []
+    for k, bead in enumerate(result.alignment.beads):
+        if bead.aligned:
+            continue
+        for i in bead.candidate:
+            cand_lines.append(f"- **C{i}** {code(result.candidate_sentences[i].text, False)}")
+            cand_lines += [
+                f"  - {f.id} **{f.severity}** {f.category}: {prose(f.message)}" for f in by_sentence.get(i, [])
+            ]
+        for j in bead.reference:
+            ref_lines.append(f"- **R{j}** {code(result.reference_sentences[j].text, False)}")
+    lines = [
+        "## Unverified text",
+        "",
+        f"### Candidate sentences with no counterpart ({len([l for l in cand_lines if l.startswith('- ')])})",
+        "",
+        "Nothing in the reference matches these, so only the reference-free checks (garble, names spelled "
+        "two ways, misspellings established elsewhere) ran on them; their findings are listed under each.",
+        "",
+        *(cand_lines or ["None."]),
+        "",
+        f"### Reference sentences with no counterpart ({len(ref_lines)})",
+        "",
+        *(ref_lines or ["None."]),
+    ]
+    return lines
+
+
+def _sentence_range(prefix: str, indices: tuple[int, ...]) -> str:
+    return f"**{prefix}{indices[0]}**" if len(indices) == 1 else f"**{prefix}{indices[0]}–{indices[-1]}**"
+
+
+def render_markdown(result: CompareResult, map_name: str | None = None) -> str:
+    """The review report; `map_name` is the alignment-map PNG's file name beside the report."""
+    parts = _header(result, map_name)
+    if result.summary.counterparts:
+        parts += ["", *_findings(result), "", *_aligned_text(result), "", *_unverified(result)]
+    else:
+        parts += ["", "Findings are not reported: the documents are not counterparts, so a word diff would only list their differences."]
+    if map_name:
+        parts += [
+            "",
+            "## Alignment map",
+            "",
+            "Cosine similarity of every candidate sentence (rows) with every reference sentence (columns); "
+            "outlined cells are the chosen alignment, hatched rows and columns have no counterpart, and the "
+            "strip on the right marks the worst finding in each candidate sentence.",
+            "",
+            f"![Alignment map]({url_quote(map_name)})",
+        ]
+    return "\n".join(parts) + "\n"
+
+
+def write_report(result: CompareResult, path: Path) -> Path:
+    """Write the Markdown report and its alignment map (PNG, same name) atomically; returns the map's path."""
+    from .alignment_map import write_map
+    from .files import write_atomic
+
+    path = Path(path)
+    map_path = path.with_suffix(".png")
+    write_map(result, map_path)
+    write_atomic(path, render_markdown(result, map_path.name))
+    return map_path
