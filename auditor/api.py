@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Sequence
 
 from .align import AlignOptions, align
+from .baseline import Baseline
 from .detect import Context, detect
+from .detect.terminology import GlossaryEntry, accept_wording
 from .diff import diff_group
 from .load import DEFAULT_CORPUS, Document, load, normalise_newlines
 from .result import CompareResult
@@ -23,6 +26,9 @@ class Auditor:
     align_options: AlignOptions = field(default_factory=AlignOptions)
     score_options: ScoreOptions = field(default_factory=ScoreOptions)
     segmenter: Segmenter = field(default_factory=default_segmenter)
+    glossary: Sequence[GlossaryEntry] = ()  # required and forbidden renderings: `terminology` findings
+    accepted_wording: Sequence[tuple[str, str]] = ()  # rewordings the project accepts: their findings are dropped
+    baseline: Baseline | None = None  # known findings, left out of the report and the verdict
 
     def compare_documents(self, candidate: Document, reference: Document) -> CompareResult:
         """Audit `candidate` against `reference`."""
@@ -39,11 +45,12 @@ class Auditor:
             if bead.aligned
         }
         context = Context(
-            candidate.text, reference.text, cand_sents, ref_sents, alignment, diffs, embedder.vocabulary(), embedder.encode
+            candidate.text, reference.text, cand_sents, ref_sents, alignment, diffs, embedder.vocabulary(), embedder.encode,
+            glossary=self.glossary,
         )
-        findings = detect(context)
-        summary = summarise(alignment, cand_sents, ref_sents, findings, self.score_options)
-        return CompareResult(
+        findings, accepted = accept_wording(detect(context), self.accepted_wording)
+        summary = summarise(alignment, cand_sents, ref_sents, findings, self.score_options, {"accepted_wording": accepted, "baseline": 0})
+        result = CompareResult(
             candidate=candidate,
             reference=reference,
             candidate_sentences=cand_sents,
@@ -55,6 +62,14 @@ class Auditor:
             segmenter=getattr(self.segmenter, "name", type(self.segmenter).__name__),
             diffs=diffs,
         )
+        return self.apply_baseline(result, self.baseline) if self.baseline else result
+
+    def apply_baseline(self, result: CompareResult, baseline: Baseline) -> CompareResult:
+        """`result` without the findings `baseline` knows, its verdict decided again on what is left."""
+        kept, suppressed = baseline.split(result.findings)
+        counts = {**result.summary.suppressed, "baseline": result.summary.suppressed.get("baseline", 0) + len(suppressed)}
+        summary = summarise(result.alignment, result.candidate_sentences, result.reference_sentences, kept, self.score_options, counts)
+        return replace(result, findings=kept, summary=summary)
 
     def compare_files(self, candidate: str, reference: str, corpus: Path = DEFAULT_CORPUS) -> CompareResult:
         """Audit two files, each given as a path or a seed id of `corpus`."""

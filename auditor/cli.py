@@ -1,6 +1,7 @@
 """The `audit` command: a thin Typer layer over the Python API.
 
-Exit codes: 0 passed, 1 the gate failed, 2 usage, input or internal error, 3 not counterparts.
+Exit codes: 0 passed, 1 the gate failed, 2 usage, configuration, input or internal error, 3 not counterparts.
+In machine formats stdout carries only that format; every message goes to stderr.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from .files import write_atomic
 app = typer.Typer(
     name="audit",
     help="Audit machine-translated text against its clean counterpart: align sentence by sentence "
-    "and flag every mistranslation.\n\nExit codes: 0 passed, 1 gate failed, 2 usage/input/internal "
-    "error, 3 the documents are not counterparts.",
+    "and flag every mistranslation.\n\nExit codes: 0 the gate passed, 1 the gate failed, 2 usage, configuration, "
+    "input or internal error, 3 the documents are not counterparts.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -30,6 +31,21 @@ app = typer.Typer(
 class OutputFormat(str, Enum):
     table = "table"
     json = "json"
+    jsonl = "jsonl"
+    github = "github"
+    sarif = "sarif"
+
+
+class FailOn(str, Enum):
+    critical = "critical"
+    major = "major"
+    minor = "minor"
+    never = "never"
+
+
+def _note(message: str) -> None:
+    """A message for people: always stderr, so stdout stays the chosen format."""
+    print(f"audit: {message}", file=sys.stderr)
 
 
 @app.callback()
@@ -41,18 +57,40 @@ def _root() -> None:
 def compare(
     candidate: str = typer.Argument(..., help="Candidate (machine-translated) text: a file path or a seed id such as 000."),
     reference: str = typer.Argument(..., help="Reference (clean) text: a file path or a seed id such as 001."),
-    corpus: Path = typer.Option(Path("seeds"), "--corpus", help="Folder where seed ids are looked up."),
+    corpus: Optional[Path] = typer.Option(None, "--corpus", help="Folder where seed ids are looked up (default: seeds)."),
     model: Optional[str] = typer.Option(None, "--model", help="Local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2)."),
-    output_format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table for people, json for machines."),
+    output_format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table for people; json, jsonl (one line), github (Actions annotations) or sarif (2.1.0) for machines."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file instead of stdout."),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Lowest severity that fails the gate; never: report only (default: major)."),
+    max_penalty: Optional[float] = typer.Option(None, "--max-penalty", min=0.0, help="Fail the gate above this many penalty points per 100 checked words."),
+    min_coverage: Optional[float] = typer.Option(None, "--min-coverage", min=0.0, max=1.0, help="Fail the gate when less than this share (0-1) of either document's sentences aligns."),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when the gate fails (errors still exit 2, non-counterparts 3)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Configuration file (default: audit.toml, or pyproject.toml with a tool.audit table, here or in a folder above)."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Leave out the findings recorded in this baseline file."),
+    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record the current findings in this file, then report as if it were --baseline."),
     report: Optional[Path] = typer.Option(None, "--report", help="Also write a Markdown review report here, with its alignment map (PNG) beside it."),
 ) -> None:
     """Align CANDIDATE with REFERENCE sentence by sentence and report what does not match."""
-    from .api import Auditor
-    from .terminal import render
+    from .baseline import Baseline, write_baseline as save_baseline
+    from .config import load_config
+    from .formats import render
+    from .score import exit_code
 
-    result = Auditor(model=model).compare_files(candidate, reference, corpus)
-    text = result.to_json() if output_format is OutputFormat.json else render(result)
+    settings = load_config(config).override(
+        fail_on=fail_on.value if fail_on else None, max_penalty=max_penalty, min_coverage=min_coverage, model=model, corpus=corpus
+    )
+    known = Baseline.load(baseline) if baseline and not write_baseline else None
+    auditor = settings.auditor(baseline=known)
+    result = auditor.compare_files(candidate, reference, settings.corpus)
+    if write_baseline:
+        save_baseline(write_baseline, result.findings)
+        _note(f"wrote {len(result.findings)} findings to baseline {write_baseline}")
+        result = auditor.apply_baseline(result, Baseline.of(result.findings))
+    elif known is not None:
+        suppressed = result.summary.suppressed["baseline"]
+        stale = len(known) - suppressed
+        _note(f"baseline {baseline}: {suppressed} findings suppressed" + (f", {stale} entries no longer match" if stale else ""))
+    text = render(result, output_format.value)
     if output:
         write_atomic(output, text)
     else:
@@ -61,11 +99,8 @@ def compare(
         from .report import write_report
 
         map_path = write_report(result, report)
-        print(f"audit: report written to {report} (alignment map {map_path})", file=sys.stderr)
-    if result.summary.verdict == "not_counterparts":
-        raise typer.Exit(ExitCode.NOT_COUNTERPARTS)
-    if result.summary.verdict == "fail":
-        raise typer.Exit(ExitCode.GATE_FAILED)
+        _note(f"report written to {report} (alignment map {map_path})")
+    raise typer.Exit(exit_code(result.summary, exit_zero))
 
 
 def main() -> None:

@@ -196,6 +196,9 @@ def _header(result: CompareResult, map_name: str | None) -> list[str]:
         f"model {code(result.model, False)} · segmenter {code(result.segmenter, False)}"
         + (" · [alignment map](#alignment-map)" if map_name else ""),
     ]
+    if any(s.suppressed.values()):
+        left_out = ", ".join(f"{n} by {why.replace('_', ' ')}" for why, n in s.suppressed.items() if n)
+        lines += ["", f"Findings left out of this report: {left_out}."]
     if s.counterparts and result.findings:
         categories = sorted({f.category for f in result.findings})
         counts = [

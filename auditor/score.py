@@ -7,18 +7,25 @@ from typing import Sequence
 
 from .align import Alignment
 from .detect import SEVERITIES, Finding
+from .errors import ExitCode
 from .segment import Sentence
 
 PENALTY_POINTS = {"minor": 1, "major": 5, "critical": 25}
+FAIL_ON = (*SEVERITIES, "never")
 
 
 @dataclass(frozen=True)
 class ScoreOptions:
-    """Thresholds of the document-level decisions."""
+    """Thresholds of the document-level decisions, the gate's among them (--fail-on, --max-penalty, --min-coverage)."""
 
-    fail_on: str = "major"  # lowest severity that fails the verdict; "never" reports only
+    fail_on: str = "major"  # lowest severity that fails the gate; "never" reports only
+    max_penalty: float | None = None  # the gate fails above this many penalty points per 100 checked words
+    min_coverage: float | None = None  # the gate fails when either document has a smaller share of its sentences aligned
     min_counterpart_share: float = 0.3  # share of the shorter document that must align strongly
     strong_margin: float = 0.1  # a strong bead clears the null threshold by this much
+
+    def gate_dict(self) -> dict:
+        return {"fail_on": self.fail_on, "max_penalty": self.max_penalty, "min_coverage": self.min_coverage}
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,14 @@ class Summary:
     counts_by_category: dict[str, int] = field(default_factory=dict)
     penalty: float = 0.0
     checked_words: int = 0
+    reasons: tuple[str, ...] = ()  # every reason the gate failed; empty unless the verdict is "fail"
+    suppressed: dict[str, int] = field(default_factory=dict)  # findings left out of the report, by why
+    options: ScoreOptions = ScoreOptions()
+
+    @property
+    def passed(self) -> bool:
+        """The gate passed: counterparts, and no threshold crossed (unaligned text alone does not fail it)."""
+        return self.verdict in ("pass", "incomplete")
 
     def to_dict(self) -> dict:
         return {
@@ -50,6 +65,8 @@ class Summary:
             "counts_by_category": self.counts_by_category,
             "penalty": round(self.penalty, 4),
             "checked_words": self.checked_words,
+            "gate": {"passed": self.passed, "reasons": list(self.reasons), **self.options.gate_dict()},
+            "suppressed": self.suppressed,
         }
 
 
@@ -81,6 +98,7 @@ def summarise(
     ref_sents: Sequence[Sentence],
     findings: Sequence[Finding],
     options: ScoreOptions = ScoreOptions(),
+    suppressed: dict[str, int] | None = None,
 ) -> Summary:
     """Decide the verdict; text that could not be checked is never called clean."""
     cand_cov, cand_words = _share(alignment.aligned_indices("candidate"), cand_sents)
@@ -98,20 +116,52 @@ def summarise(
         "reference": len(ref_sents) - len(alignment.aligned_indices("reference")),
     }
     counterparts = share >= options.min_counterpart_share
-    verdict, reason = _verdict(counterparts, share, cand_cov, unaligned, by_severity, options)
+    coverage = {"candidate": cand_cov, "reference": ref_cov}
+    reasons = gate_failures(by_severity, penalty, coverage, options) if counterparts else []
+    verdict, reason = _verdict(counterparts, share, cand_cov, unaligned, reasons, options)
     return Summary(
         verdict=verdict,
         reason=reason,
         counterparts=counterparts,
         counterpart_share=share,
-        coverage={"candidate": cand_cov, "reference": ref_cov},
+        coverage=coverage,
         word_coverage={"candidate": cand_words, "reference": ref_words},
         unaligned=unaligned,
         counts_by_severity=by_severity if counterparts else {s: 0 for s in SEVERITIES},
         counts_by_category=dict(sorted(by_category.items())) if counterparts else {},
         penalty=penalty if counterparts else 0.0,
         checked_words=checked,
+        reasons=tuple(reasons),
+        suppressed=dict(sorted((suppressed or {}).items())),
+        options=options,
     )
+
+
+def gate_failures(by_severity: dict[str, int], penalty: float, coverage: dict[str, float], options: ScoreOptions) -> list[str]:
+    """Every reason the gate fails, in a fixed order; an empty list means it passes."""
+    reasons = []
+    if options.fail_on != "never":
+        failing = SEVERITIES[: SEVERITIES.index(options.fail_on) + 1]
+        found = {s: by_severity[s] for s in failing if by_severity.get(s)}
+        if found:
+            listed = ", ".join(f"{n} {s}" for s, n in found.items())
+            reasons.append(f"{listed} finding{'s' if sum(found.values()) > 1 else ''} (fail-on {options.fail_on})")
+    if options.max_penalty is not None and penalty > options.max_penalty:
+        reasons.append(f"penalty {penalty:.1f} above the maximum {options.max_penalty:g}")
+    if options.min_coverage is not None:
+        for side, share in coverage.items():
+            if share < options.min_coverage:
+                reasons.append(f"{side} coverage {share:.0%} below the minimum {options.min_coverage:.0%}")
+    return reasons
+
+
+def exit_code(summary: Summary, exit_zero: bool = False) -> ExitCode:
+    """The process exit code for one comparison; `exit_zero` reports a failed gate without failing."""
+    if summary.verdict == "not_counterparts":
+        return ExitCode.NOT_COUNTERPARTS
+    if summary.passed or exit_zero:
+        return ExitCode.PASSED
+    return ExitCode.GATE_FAILED
 
 
 def _verdict(
@@ -119,7 +169,7 @@ def _verdict(
     share: float,
     cand_cov: float,
     unaligned: dict[str, int],
-    by_severity: dict[str, int],
+    reasons: list[str],
     options: ScoreOptions,
 ) -> tuple[str, str]:
     if not counterparts:
@@ -127,14 +177,11 @@ def _verdict(
             f"only {share:.0%} of the shorter document aligns (at least "
             f"{options.min_counterpart_share:.0%} needed): these documents are not counterparts"
         )
-    failing = [] if options.fail_on == "never" else SEVERITIES[: SEVERITIES.index(options.fail_on) + 1]
-    found = {s: by_severity[s] for s in failing if by_severity.get(s)}
-    if found:
-        listed = ", ".join(f"{n} {s}" for s, n in found.items())
-        return "fail", f"{listed} finding{'s' if sum(found.values()) > 1 else ''} (fail-on {options.fail_on})"
+    if reasons:
+        return "fail", "; ".join(reasons)
     if unaligned["candidate"] or unaligned["reference"]:
         return "incomplete", (
-            f"no finding at or above {options.fail_on} in the aligned part, but {unaligned['candidate']} candidate "
+            f"the gate passed (fail-on {options.fail_on}), but {unaligned['candidate']} candidate "
             f"and {unaligned['reference']} reference sentences have no counterpart "
             f"(candidate coverage {cand_cov:.0%}): not verified"
         )

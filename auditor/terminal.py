@@ -62,7 +62,8 @@ def render(result: CompareResult, width: int = 60) -> str:
             ["", "candidate", "reference"],
         ),
         "",
-        "findings: " + ", ".join(f"{n} {sev}" for sev, n in s.counts_by_severity.items()) + f"   penalty: {s.penalty:.1f} per 100 checked words",
+        "findings: " + ", ".join(f"{n} {sev}" for sev, n in s.counts_by_severity.items()) + f"   penalty: {s.penalty:.1f} per 100 checked words"
+        + "".join(f"   suppressed ({why.replace('_', ' ')}): {n}" for why, n in s.suppressed.items() if n),
         f"verdict: {s.verdict.upper()}: {s.reason}",
     ]
     return "\n".join(parts) + "\n"

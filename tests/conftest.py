@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,3 +38,16 @@ def compare_seeds(auditor):
 @pytest.fixture(scope="session")
 def seed_pair(compare_seeds):
     return compare_seeds("000", "001")
+
+
+def run_audit(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """The real `audit` command on this checkout's code, run as a user would, from `cwd`."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
+    code = "from auditor.cli import main; main()"
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True, env=env)
+
+
+@pytest.fixture
+def audit_cli():
+    """audit_cli('compare', '000', '001', cwd=...) -> CompletedProcess."""
+    return run_audit

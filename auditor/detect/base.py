@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import bisect
+import hashlib
+import re
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
@@ -13,7 +16,11 @@ from ..segment import Sentence
 if TYPE_CHECKING:
     import numpy as np
 
+    from .terminology import GlossaryEntry
+
 SEVERITIES = ("critical", "major", "minor")
+FINGERPRINT_CONTEXT = 4  # words of the finding's sentence on each side that go into its fingerprint
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, order=True)
@@ -35,9 +42,7 @@ class Finding:
     reference_text: str
     alignment: int | None
     id: str = ""
-
-    def with_id(self, new_id: str) -> "Finding":
-        return replace(self, id=new_id)
+    fingerprint: str = ""  # identity that survives edits elsewhere in the documents (see Context.fingerprint)
 
     def to_dict(self) -> dict:
         return {
@@ -50,6 +55,7 @@ class Finding:
             "reference_span": None if self.reference_span is None else {"start": self.reference_span.start, "end": self.reference_span.end},
             "reference_text": self.reference_text,
             "alignment": self.alignment,
+            "fingerprint": self.fingerprint,
         }
 
 
@@ -66,6 +72,7 @@ class Context:
     vocabulary: dict[str, int]  # the model tokenizer's whole words and their ranks (lower is more frequent)
     encode: Callable[[list[str]], "np.ndarray"]
     explained: set[tuple[int, int]] = field(default_factory=set)  # token spans a detector already accounted for
+    glossary: Sequence["GlossaryEntry"] = ()  # the project's required and forbidden renderings of terms
 
     @cached_property
     def entry_of_candidate(self) -> dict[int, int]:
@@ -107,6 +114,23 @@ class Context:
                 return self.cand_sents[bead.candidate[0]].start
         return len(self.cand_text)
 
+    def fingerprint(self, finding: Finding) -> str:
+        """A hash of the category, both changed texts and the words around the change in its sentence.
+
+        No offsets, line numbers or ids go in, so an edit elsewhere in either document leaves it alone.
+        """
+        if finding.candidate_span is not None:
+            text, sents, span = self.cand_text, self.cand_sents, finding.candidate_span
+        else:
+            text, sents, span = self.ref_text, self.ref_sents, finding.reference_span
+        before = after = ""
+        if span is not None and sents:
+            first, last = _sentence_at(sents, span.start), _sentence_at(sents, span.end)
+            before = " ".join(_WORD.findall(text[first.start : span.start].casefold())[-FINGERPRINT_CONTEXT:])
+            after = " ".join(_WORD.findall(text[span.end : max(last.end, span.end)].casefold())[:FINGERPRINT_CONTEXT])
+        parts = (finding.category, _normalise(finding.candidate_text), _normalise(finding.reference_text), before, after)
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
     def explain(self, tokens: Iterable[Token]) -> None:
         self.explained.update((t.start, t.end) for t in tokens)
 
@@ -116,6 +140,17 @@ class Detector:
 
     def detect(self, context: Context) -> Iterable[Finding]:
         raise NotImplementedError
+
+
+def _normalise(text: str) -> str:
+    """Case, curly quotes and runs of whitespace do not change what a finding is about."""
+    return " ".join(text.casefold().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').split())
+
+
+def _sentence_at(sents: Sequence[Sentence], offset: int) -> Sentence:
+    """The sentence that holds `offset`, or the last one before it."""
+    k = bisect.bisect_right([s.start for s in sents], offset) - 1
+    return sents[max(k, 0)]
 
 
 def quote(text: str) -> str:

@@ -1,0 +1,184 @@
+"""Project configuration: `[tool.audit]` in pyproject.toml, or an audit.toml, found from the current folder upward.
+
+Precedence: command-line options > the configuration file > built-in defaults. Paths in the file
+(corpus, model) are relative to the file's folder.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .baseline import Baseline
+from .detect import SEVERITIES
+from .detect.terminology import GlossaryEntry
+from .embed import DEFAULT_MODEL
+from .errors import AuditError
+from .load import DEFAULT_CORPUS
+from .score import FAIL_ON, ScoreOptions
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+if TYPE_CHECKING:
+    from .api import Auditor
+
+CONFIG_NAMES = ("audit.toml", "pyproject.toml")
+KEYS = ("fail-on", "max-penalty", "min-coverage", "model", "corpus", "accepted-wording", "glossary")
+GLOSSARY_KEYS = ("term", "required", "forbidden", "severity")
+
+
+class ConfigError(AuditError):
+    """A configuration file that cannot be read or says something invalid."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting a comparison takes from the configuration file, with the built-in defaults."""
+
+    path: Path | None = None  # the file these settings came from; None for the defaults alone
+    fail_on: str = "major"
+    max_penalty: float | None = None
+    min_coverage: float | None = None
+    model: str | None = None
+    corpus: Path = DEFAULT_CORPUS
+    accepted_wording: tuple[tuple[str, str], ...] = ()
+    glossary: tuple[GlossaryEntry, ...] = ()
+
+    def override(self, **options: Any) -> "Config":
+        """These settings with every option that was given (not None) taking precedence."""
+        return replace(self, **{k: v for k, v in options.items() if v is not None})
+
+    def score_options(self) -> ScoreOptions:
+        return ScoreOptions(fail_on=self.fail_on, max_penalty=self.max_penalty, min_coverage=self.min_coverage)
+
+    def auditor(self, baseline: Baseline | None = None) -> "Auditor":
+        """An Auditor with these settings (the model is loaded on its first comparison)."""
+        from .api import Auditor
+
+        return Auditor(
+            model=self.model,
+            score_options=self.score_options(),
+            glossary=self.glossary,
+            accepted_wording=self.accepted_wording,
+            baseline=baseline,
+        )
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest audit.toml, or pyproject.toml with a [tool.audit] table, in `start` or a folder above it."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file() and (name == "audit.toml" or "audit" in _read(candidate).get("tool", {})):
+                return candidate
+    return None
+
+
+def load_config(path: Path | None = None, start: Path | None = None) -> Config:
+    """Settings from `path`, or from the file `find_config` finds; the defaults when there is none."""
+    if path is not None and not Path(path).is_file():
+        raise ConfigError(f"{path}: no such configuration file")
+    path = Path(path) if path is not None else find_config(start or Path.cwd())
+    if path is None:
+        return Config()
+    data = _read(path)
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("audit", {})
+        where = "[tool.audit]"
+    else:
+        table, where = data, "the top level"
+    return _parse(table, path, where)
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML ({exc})") from None
+
+
+def _parse(table: Any, path: Path, where: str) -> Config:
+    """Check every key and value; the first problem is an error naming the file and the key."""
+
+    def fail(message: str) -> ConfigError:
+        return ConfigError(f"{path}: {message}")
+
+    if not isinstance(table, dict):
+        raise fail(f"{where} must be a table")
+    unknown = sorted(set(table) - set(KEYS))
+    if unknown:
+        raise fail(f"unknown key '{unknown[0]}' in {where} (known: {', '.join(KEYS)})")
+    settings: dict[str, Any] = {"path": path}
+    if "fail-on" in table:
+        settings["fail_on"] = _choice(table["fail-on"], FAIL_ON, "fail-on", fail)
+    if "max-penalty" in table:
+        settings["max_penalty"] = _number(table["max-penalty"], "max-penalty", fail, 0.0, None)
+    if "min-coverage" in table:
+        settings["min_coverage"] = _number(table["min-coverage"], "min-coverage", fail, 0.0, 1.0)
+    for key in ("model", "corpus"):
+        if key in table and (not isinstance(table[key], str) or not table[key].strip()):
+            raise fail(f"{key} must be a non-empty string (a folder)")
+    if "corpus" in table:
+        settings["corpus"] = path.parent / table["corpus"]
+    if "model" in table:
+        settings["model"] = table["model"] if table["model"] == DEFAULT_MODEL else str(path.parent / table["model"])
+    if "accepted-wording" in table:
+        pairs = table["accepted-wording"]
+        if not isinstance(pairs, list) or not all(_is_pair(p) for p in pairs):
+            raise fail('accepted-wording must be a list of pairs of words, e.g. [["amnesty", "pardon"]]')
+        settings["accepted_wording"] = tuple((a, b) for a, b in pairs)
+    if "glossary" in table:
+        entries = table["glossary"]
+        if not isinstance(entries, list):
+            raise fail("glossary must be an array of tables ([[tool.audit.glossary]] or [[glossary]])")
+        settings["glossary"] = tuple(_glossary_entry(e, k, fail) for k, e in enumerate(entries, 1))
+    return Config(**settings)
+
+
+def _choice(value: Any, choices: tuple[str, ...], key: str, fail) -> str:
+    if value not in choices:
+        raise fail(f"{key} must be one of {', '.join(choices)} (got {value!r})")
+    return value
+
+
+def _number(value: Any, key: str, fail, low: float, high: float | None) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low or (high is not None and value > high):
+        bounds = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+        raise fail(f"{key} must be a number {bounds} (got {value!r})")
+    return float(value)
+
+
+def _is_pair(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(w, str) and w.strip() for w in value)
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(w, str) and w.strip() for w in value)
+
+
+def _glossary_entry(entry: Any, number: int, fail) -> GlossaryEntry:
+    where = f"glossary entry {number}"
+    if not isinstance(entry, dict):
+        raise fail(f"{where} must be a table")
+    unknown = sorted(set(entry) - set(GLOSSARY_KEYS))
+    if unknown:
+        raise fail(f"unknown key '{unknown[0]}' in {where} (known: {', '.join(GLOSSARY_KEYS)})")
+    term = entry.get("term")
+    if not isinstance(term, str) or not term.strip():
+        raise fail(f"{where} needs a term (the reference's wording)")
+    for key in ("required", "forbidden"):
+        if key in entry and not _strings(entry[key]):
+            raise fail(f"{key} of {where} ({term!r}) must be a list of non-empty strings")
+    if not entry.get("required") and not entry.get("forbidden"):
+        raise fail(f"{where} ({term!r}) needs required or forbidden renderings")
+    severity = _choice(entry.get("severity", "major"), SEVERITIES, f"severity of {where}", fail)
+    return GlossaryEntry(term, tuple(entry.get("required", ())), tuple(entry.get("forbidden", ())), severity)

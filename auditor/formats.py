@@ -1,0 +1,167 @@
+"""Stage 8, report (machines): every output format by name; JSON Lines, GitHub annotations and SARIF live here.
+
+Positions are 1-based lines and columns counted in characters (Unicode code points) of the decoded
+text; an end column is the column just after the last character, as SARIF defines it.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from pathlib import Path
+
+from . import __version__
+from .detect import CATEGORIES, SEVERITIES, Finding
+from .detect.base import Span
+from .load import Document
+from .result import CompareResult
+
+FORMATS = ("table", "json", "jsonl", "github", "sarif")
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+FINGERPRINT_KEY = "auditorFinding/v1"
+
+
+def render(result: CompareResult, output_format: str) -> str:
+    """The text of `result` in one of FORMATS."""
+    if output_format == "table":
+        from .terminal import render as table
+
+        return table(result)
+    writers = {"json": CompareResult.to_json, "jsonl": jsonl, "github": github, "sarif": sarif}
+    return writers[output_format](result)
+
+
+def jsonl(result: CompareResult) -> str:
+    """One line: the JSON document of one pair, compact (the record `audit batch` writes per pair)."""
+    return json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of character `offset` in `text`."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def region(document: Document, span: Span) -> dict:
+    """Where `span` lies in `document`, in SARIF's region terms (GitHub uses the same four numbers)."""
+    start_line, start_column = position(document.text, span.start)
+    end_line, end_column = position(document.text, span.end)
+    return {"startLine": start_line, "startColumn": start_column, "endLine": end_line, "endColumn": end_column}
+
+
+def level(finding: Finding, fail_on: str) -> str:
+    """"error" for a finding that fails the gate (at or above fail-on), "warning" for the rest."""
+    if fail_on != "never" and SEVERITIES.index(finding.severity) <= SEVERITIES.index(fail_on):
+        return "error"
+    return "warning"
+
+
+def _primary(result: CompareResult, finding: Finding) -> tuple[Document, Span | None]:
+    """A finding is shown in the candidate; one with no candidate text (a dropped sentence), in the reference."""
+    if finding.candidate_span is not None or finding.reference_span is None:
+        return result.candidate, finding.candidate_span
+    return result.reference, finding.reference_span
+
+
+def _reported(result: CompareResult) -> list[Finding]:
+    """Findings mean nothing between documents that are not counterparts: none are reported then."""
+    return list(result.findings) if result.summary.counterparts else []
+
+
+# GitHub Actions workflow commands (actions/toolkit escapeData / escapeProperty): text that reaches the
+# log can start no command of its own once %, CR and LF are escaped, and ':' ',' in property values.
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _command(kind: str, properties: dict, message: str) -> str:
+    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
+    return f"::{kind} {props}::{escape_data(message)}" if props else f"::{kind}::{escape_data(message)}"
+
+
+def github(result: CompareResult) -> str:
+    """GitHub Actions annotations: one per finding, then the verdict (error when the gate failed)."""
+    fail_on = result.summary.options.fail_on
+    lines = []
+    for finding in _reported(result):
+        document, span = _primary(result, finding)
+        properties: dict = {"file": document.path or document.name}
+        if span is not None:
+            where = region(document, span)
+            properties.update(line=where["startLine"], col=where["startColumn"], endLine=where["endLine"], endColumn=where["endColumn"])
+        properties["title"] = f"{finding.id} {finding.category} ({finding.severity})"
+        lines.append(_command(level(finding, fail_on), properties, finding.message))
+    s = result.summary
+    verdict = f"{s.verdict.upper()}: {s.reason}" + _suppressed_note(s.suppressed)
+    lines.append(_command("notice" if s.passed else "error", {"title": "audit verdict"}, verdict))
+    return "\n".join(lines) + "\n"
+
+
+def _suppressed_note(suppressed: dict[str, int]) -> str:
+    parts = [f"{n} {why.replace('_', ' ')}" for why, n in suppressed.items() if n]
+    return f" ({', '.join(parts)} suppressed)" if parts else ""
+
+
+def _uri(document: Document) -> str:
+    path = Path(document.path or document.name)
+    return path.as_uri() if path.is_absolute() else urllib.parse.quote(path.as_posix())
+
+
+def _physical(document: Document, index: int, span: Span | None) -> dict:
+    location: dict = {"artifactLocation": {"uri": _uri(document), "index": index}}
+    if span is not None:
+        location["region"] = {**region(document, span), "snippet": {"text": document.text[span.start : span.end]}}
+    return location
+
+
+def sarif(result: CompareResult) -> str:
+    """One SARIF 2.1.0 log with one run: a rule per category, a result per finding, columns in code points."""
+    reported = _reported(result)
+    descriptions = {**CATEGORIES, **{f.category: f.category for f in reported if f.category not in CATEGORIES}}
+    rules = list(descriptions)
+    fail_on = result.summary.options.fail_on
+    results = []
+    for finding in reported:
+        document, span = _primary(result, finding)
+        item: dict = {
+            "ruleId": finding.category,
+            "ruleIndex": rules.index(finding.category),
+            "level": level(finding, fail_on),
+            "message": {"text": finding.message},
+            "locations": [{"physicalLocation": _physical(document, 0 if document is result.candidate else 1, span)}],
+        }
+        if document is result.candidate and finding.reference_span is not None:
+            item["relatedLocations"] = [
+                {"id": 1, "message": {"text": "reference"}, "physicalLocation": _physical(result.reference, 1, finding.reference_span)}
+            ]
+        item["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint}
+        item["properties"] = {"id": finding.id, "severity": finding.severity}
+        results.append(item)
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "auditor",
+                        "version": __version__,
+                        "rules": [{"id": c, "shortDescription": {"text": text}} for c, text in descriptions.items()],
+                    }
+                },
+                "artifacts": [
+                    {"location": {"uri": _uri(result.candidate)}, "roles": ["analysisTarget"]},
+                    {"location": {"uri": _uri(result.reference)}, "roles": ["referencedOnCommandLine"]},
+                ],
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+                "properties": {"model": result.model, "segmenter": result.segmenter, "summary": result.summary.to_dict()},
+            }
+        ],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"

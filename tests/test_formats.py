@@ -1,0 +1,109 @@
+"""Machine formats through the real CLI: JSON Lines, GitHub Actions annotations and SARIF 2.1.0."""
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from auditor.formats import escape_data, escape_property
+
+# The OASIS SARIF 2.1.0 schema (errata 01), vendored: see tests/data/README.md.
+SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+ANNOTATION = re.compile(r"::(error|warning|notice) ((?:\w+=[^,:]*)(?:,\w+=[^,:]*)*)::(.*)")
+
+
+def validate_sarif(log: dict) -> None:
+    validator = jsonschema.validators.validator_for(SCHEMA)
+    validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(log)
+
+
+def offset(text: str, line: int, column: int) -> int:
+    """Back from a 1-based (line, column) to a string index."""
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    return starts[line - 1] + column - 1
+
+
+def unescape(value: str) -> str:
+    """What the Actions runner reads back (ActionCommand unescaping: %25 last)."""
+    for escaped, raw in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+        value = value.replace(escaped, raw)
+    return value
+
+
+def test_sarif_validates_against_the_2_1_0_schema_and_locates_every_finding(audit_cli, seed_pair, tmp_path):
+    out_file = tmp_path / "audit.sarif"
+    out = audit_cli("compare", "000", "001", "--format", "sarif", "--output", str(out_file), "--exit-zero")
+    assert out.returncode == 0, out.stderr  # the gate failed, --exit-zero reports it without failing
+    assert (out.stdout, out.stderr) == ("", "")
+    log = json.loads(out_file.read_text(encoding="utf-8"))
+    validate_sarif(log)
+    broken = copy.deepcopy(log)
+    broken["runs"][0]["results"][0]["level"] = "fatal"
+    with pytest.raises(jsonschema.ValidationError):
+        validate_sarif(broken)
+
+    (run,) = log["runs"]
+    assert run["properties"]["summary"]["verdict"] == "fail"
+    results = run["results"]
+    assert [r["partialFingerprints"]["auditorFinding/v1"] for r in results] == [f.fingerprint for f in seed_pair.findings]
+    assert [r["level"] for r in results] == ["warning" if f.severity == "minor" else "error" for f in seed_pair.findings]
+    texts = {0: seed_pair.candidate.text, 1: seed_pair.reference.text}
+    for result in results:
+        for location in [*result["locations"], *result.get("relatedLocations", [])]:
+            physical = location["physicalLocation"]
+            where, text = physical["region"], texts[physical["artifactLocation"]["index"]]
+            start, end = offset(text, where["startLine"], where["startColumn"]), offset(text, where["endLine"], where["endColumn"])
+            assert text[start:end] == where["snippet"]["text"]
+    (tabarov,) = [r for r in results if r["properties"]["id"] == "F026"]
+    assert tabarov["locations"][0]["physicalLocation"]["region"]["snippet"]["text"] == "Tabarov"
+    assert tabarov["relatedLocations"][0]["physicalLocation"]["region"]["snippet"]["text"] == "Tabalov"
+
+
+def test_not_counterparts_keep_exit_3_under_exit_zero_and_report_no_results(audit_cli):
+    out = audit_cli("compare", "000", "003", "--format", "sarif", "--exit-zero")
+    assert out.returncode == 3, out.stderr
+    log = json.loads(out.stdout)
+    validate_sarif(log)
+    assert log["runs"][0]["results"] == []
+    assert log["runs"][0]["properties"]["summary"]["verdict"] == "not_counterparts"
+
+
+def test_jsonl_is_the_json_document_on_one_line(audit_cli, seed_pair):
+    out = audit_cli("compare", "000", "001", "--format", "jsonl", "--fail-on", "never")
+    assert out.returncode == 0, out.stderr  # fail-on never: report only
+    assert out.stdout.count("\n") == 1 and out.stdout.endswith("}\n")
+    record = json.loads(out.stdout)
+    expected = seed_pair.to_dict()
+    assert record["alignment"] == expected["alignment"]
+    assert [f["fingerprint"] for f in record["findings"]] == [f["fingerprint"] for f in expected["findings"]]
+    assert (record["summary"]["verdict"], record["summary"]["gate"]["fail_on"]) == ("incomplete", "never")
+
+
+def test_github_annotations_cannot_be_hijacked_by_file_names_or_text(audit_cli, tmp_path):
+    reference = tmp_path / "ref.txt"
+    reference.write_text("The ministry confirmed the report on Monday.\n\nAbout 150 men had completed their contracts.\n")
+    candidate = tmp_path / "x\r\n::warning::y,%0A.txt"
+    candidate.write_text("The ministry confirmed the %0A::error::pwned,x=1 report on Monday.\n\nAbout 160 men had completed their contracts.\n")
+    out = audit_cli("compare", str(candidate), str(reference), "--format", "github")
+    assert out.returncode == 1, out.stderr
+    assert out.stderr == ""
+    lines = out.stdout.splitlines()
+    parsed = [ANNOTATION.fullmatch(line) for line in lines]
+    assert all(parsed), lines  # every line is one well-formed command: no raw CR, LF, ',' or ':' got into a property
+    *findings, verdict = parsed
+    assert verdict.group(1, 2) == ("error", "title=audit verdict")
+    files = {unescape(dict(p.split("=", 1) for p in m.group(2).split(","))["file"]) for m in findings}
+    assert files == {str(candidate)}
+    messages = [unescape(m.group(3)) for m in findings]
+    assert "'%0A::error::pwned,x=1' has no counterpart in the reference: content was added." in messages
+    assert "Number '150' became '160': a wrong figure falsifies the fact." in messages
+    assert "%250A::error::pwned" in out.stdout  # the literal %0A stays text, never a line break
+
+
+def test_escaping_follows_the_actions_toolkit():
+    assert escape_data("100% done\r\n::x") == "100%25 done%0D%0A::x"
+    assert escape_property("a,b:c%\n") == "a%2Cb%3Ac%25%0A"

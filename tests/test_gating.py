@@ -1,0 +1,222 @@
+"""Pipeline gating through the real CLI: exit codes, thresholds, configuration, glossary and baselines."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from auditor import Auditor
+from auditor.detect.terminology import GlossaryEntry
+from auditor.load import Document
+from auditor.score import ScoreOptions, exit_code, summarise
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+CANDIDATE, REFERENCE = sorted(SEEDS.glob("000_*"))[0], sorted(SEEDS.glob("001_*"))[0]
+
+
+def rescore(result, **options):
+    """The seed pair's summary under other gate options (no model call)."""
+    return summarise(result.alignment, result.candidate_sentences, result.reference_sentences, result.findings, ScoreOptions(**options))
+
+
+# --- exit codes and thresholds -------------------------------------------------------------------
+
+
+def test_identical_documents_pass_with_exit_0(audit_cli, tmp_path):
+    text = "Early in the war, President Volodymyr Zelenskyy promised amnesty to 300 prisoners.\n\nIt was not enough.\n"
+    (tmp_path / "a.txt").write_text(text)
+    (tmp_path / "b.txt").write_text(text)
+    out = audit_cli("compare", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ""
+    summary = json.loads(out.stdout)["summary"]
+    assert summary["verdict"] == "pass"
+    assert summary["gate"] == {"passed": True, "reasons": [], "fail_on": "major", "max_penalty": None, "min_coverage": None}
+
+
+def test_penalty_and_coverage_thresholds_fail_the_gate(audit_cli):
+    out = audit_cli("compare", "000", "001", "--format", "json", "--fail-on", "never", "--max-penalty", "100", "--min-coverage", "0.5")
+    assert out.returncode == 1, out.stderr
+    assert out.stderr == ""  # machine format: stdout is the JSON alone, and nothing else was said
+    summary = json.loads(out.stdout)["summary"]
+    assert summary["penalty"] > 100 and summary["coverage"]["candidate"] < 0.5 <= summary["coverage"]["reference"]
+    assert summary["verdict"] == "fail"
+    assert summary["gate"]["reasons"] == [
+        f"penalty {summary['penalty']:.1f} above the maximum 100",
+        f"candidate coverage {summary['coverage']['candidate']:.0%} below the minimum 50%",
+    ]
+
+
+def test_gate_thresholds_at_their_boundaries(seed_pair):
+    s = seed_pair.summary
+    assert rescore(seed_pair, fail_on="never", max_penalty=s.penalty).verdict == "incomplete"  # at the maximum: passes
+    assert rescore(seed_pair, fail_on="never", max_penalty=s.penalty - 0.01).verdict == "fail"
+    cand = s.coverage["candidate"]
+    assert rescore(seed_pair, fail_on="never", min_coverage=cand).passed
+    assert not rescore(seed_pair, fail_on="never", min_coverage=cand + 0.01).passed
+    critical = rescore(seed_pair, fail_on="critical")
+    assert critical.reasons == (f"{s.counts_by_severity['critical']} critical findings (fail-on critical)",)
+    minor = rescore(seed_pair, fail_on="minor")
+    assert minor.reasons == (", ".join(f"{n} {sev}" for sev, n in s.counts_by_severity.items()) + " findings (fail-on minor)",)
+    assert (exit_code(critical), exit_code(critical, exit_zero=True), exit_code(rescore(seed_pair, fail_on="never"))) == (1, 0, 0)
+
+
+@pytest.mark.parametrize("option", [["--fail-on", "huge"], ["--min-coverage", "1.5"], ["--max-penalty", "-1"]])
+def test_bad_option_values_exit_2(audit_cli, option):
+    out = audit_cli("compare", "000", "001", *option)
+    assert out.returncode == 2
+    assert option[0] in out.stderr and "Traceback" not in out.stderr
+
+
+# --- configuration -------------------------------------------------------------------------------
+
+PROJECT = """\
+[project]
+name = "articles"
+
+[tool.audit]
+fail-on = "never"
+max-penalty = 200
+corpus = "corpus"
+accepted-wording = [["amnesty", "pardon"]]
+
+[[tool.audit.glossary]]
+term = "Conscript's School"
+required = ["Conscript's School"]
+forbidden = ["conscription school"]
+"""
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A folder with a pyproject.toml holding [tool.audit], its own corpus, and a folder two levels down."""
+    (tmp_path / "corpus").mkdir()
+    for seed in (CANDIDATE, REFERENCE):
+        shutil.copy(seed, tmp_path / "corpus" / seed.name)
+    (tmp_path / "pyproject.toml").write_text(PROJECT)
+    (tmp_path / "docs" / "deep").mkdir(parents=True)
+    return tmp_path
+
+
+def test_config_is_found_upward_and_sets_thresholds_corpus_wording_and_glossary(audit_cli, project):
+    out = audit_cli("compare", "000", "001", "--format", "json", cwd=project / "docs" / "deep")
+    assert out.returncode == 0, out.stderr  # fail-on never, penalty under 200
+    data = json.loads(out.stdout)
+    assert data["candidate"]["path"] == str(project / "corpus" / CANDIDATE.name)
+    summary = data["summary"]
+    assert summary["verdict"] == "incomplete"
+    assert summary["gate"] == {"passed": True, "reasons": [], "fail_on": "never", "max_penalty": 200.0, "min_coverage": None}
+    assert summary["suppressed"] == {"accepted_wording": 1, "baseline": 0}
+    assert not [f for f in data["findings"] if "pardon" in f["candidate_text"]]
+    (term,) = [f for f in data["findings"] if f["category"] == "terminology"]
+    assert (term["candidate_text"], term["reference_text"], term["severity"]) == ("conscription school", "Conscript’s School", "major")
+
+
+def test_command_line_beats_config_file_beats_defaults(audit_cli, project):
+    (project / "strict.toml").write_text('fail-on = "never"\nmax-penalty = 100\ncorpus = "corpus"\n')
+    out = audit_cli("compare", "000", "001", "-f", "json", "--config", str(project / "strict.toml"), "--fail-on", "critical", cwd=project / "docs")
+    assert out.returncode == 1, out.stderr
+    data = json.loads(out.stdout)
+    summary = data["summary"]
+    assert summary["gate"]["fail_on"] == "critical"  # the command line over the file
+    assert summary["gate"]["max_penalty"] == 100.0  # the file over the default
+    assert summary["gate"]["reasons"] == [
+        f"{summary['counts_by_severity']['critical']} critical findings (fail-on critical)",
+        f"penalty {summary['penalty']:.1f} above the maximum 100",
+    ]
+    # --config names the one file: the pyproject.toml above is not read.
+    assert summary["suppressed"]["accepted_wording"] == 0
+    assert [f["candidate_text"] for f in data["findings"] if f["category"] == "wording" and f["reference_text"] == "amnesty"] == ["a pardon"]
+    assert not [f for f in data["findings"] if f["category"] == "terminology"]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('fail-on = "huge"\n', "fail-on must be one of critical, major, minor, never (got 'huge')"),
+        ('fail_on = "major"\n', "unknown key 'fail_on' in the top level (known: fail-on, max-penalty, min-coverage, model, corpus, accepted-wording, glossary)"),
+        ("min-coverage = 2\n", "min-coverage must be a number between 0 and 1 (got 2)"),
+        ('accepted-wording = ["amnesty"]\n', 'accepted-wording must be a list of pairs of words, e.g. [["amnesty", "pardon"]]'),
+        ('[[glossary]]\nrequired = ["x"]\n', "glossary entry 1 needs a term (the reference's wording)"),
+        ('[[glossary]]\nterm = "x"\nseverity = "fatal"\nforbidden = ["y"]\n', "severity of glossary entry 1 must be one of critical, major, minor (got 'fatal')"),
+        ("fail-on = \n", "invalid TOML (Invalid value (at line 1, column 11))"),
+    ],
+)
+def test_bad_config_is_one_line_naming_the_file_and_exit_2(audit_cli, tmp_path, content, message):
+    (tmp_path / "audit.toml").write_text(content)
+    out = audit_cli("compare", "000", "001", cwd=tmp_path)
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == [f"audit: error: {tmp_path / 'audit.toml'}: {message}"]
+
+
+def test_missing_config_file_exits_2(audit_cli):
+    out = audit_cli("compare", "000", "001", "--config", "nope.toml")
+    assert (out.returncode, out.stderr) == (2, "audit: error: nope.toml: no such configuration file\n")
+
+
+def test_model_in_config_is_a_folder_relative_to_the_file(audit_cli, tmp_path):
+    (tmp_path / "audit.toml").write_text('model = "models/mini"\n')
+    out = audit_cli("compare", str(CANDIDATE), str(REFERENCE), cwd=tmp_path)
+    assert out.returncode == 2
+    assert out.stderr.startswith(f"audit: error: {tmp_path / 'models' / 'mini'}: model not found")
+
+
+# --- glossary --------------------------------------------------------------------------------------
+
+
+def test_a_term_not_rendered_as_required_is_one_terminology_finding(auditor):
+    glossary = (GlossaryEntry("amnesty", required=("amnesty",), severity="critical"),)
+    ref = "Early in the war, Ukrainian President Volodymyr Zelenskyy promised amnesty to prisoners who volunteered to fight."
+    cand = "Early in the war, Ukrainian President Volodymyr Zelenskyy promised a pardon to prisoners who volunteered to fight."
+    result = Auditor(glossary=glossary).compare_documents(Document(cand), Document(ref))
+    (finding,) = result.findings  # the glossary explains the change: no second `wording` finding
+    assert (finding.category, finding.severity, finding.candidate_text, finding.reference_text) == ("terminology", "critical", "a pardon", "amnesty")
+    assert result.summary.verdict == "fail"
+
+
+def test_a_forbidden_rendering_is_found_in_unaligned_text_too(auditor):
+    glossary = (GlossaryEntry("Conscript's School", forbidden=("conscription school",)),)
+    ref = "Alexei Tabalov runs the Conscript’s School legal aid group."
+    cand = "Alexei Tabalov runs the Conscript’s School legal aid group.\n\nHe once taught at a Conscription  School in Moscow."
+    result = Auditor(glossary=glossary).compare_documents(Document(cand), Document(ref))
+    (finding,) = [f for f in result.findings if f.category == "terminology"]
+    assert (finding.candidate_text, finding.reference_span, finding.severity) == ("Conscription  School", None, "major")
+
+
+# --- baselines -------------------------------------------------------------------------------------
+
+
+def test_baseline_survives_unrelated_edits_and_still_reports_a_new_error(audit_cli, tmp_path):
+    baseline = tmp_path / "baseline.json"
+    first = audit_cli("compare", "000", "001", "--write-baseline", str(baseline), "-f", "json")
+    assert first.returncode == 0, first.stderr  # everything found is now known
+    written = json.loads(baseline.read_text())["findings"]
+    report = json.loads(first.stdout)
+    assert report["findings"] == [] and report["summary"]["suppressed"]["baseline"] == len(written) > 50
+    assert first.stderr == f"audit: wrote {len(written)} findings to baseline {baseline}\n"
+
+    text = CANDIDATE.read_text(encoding="utf-8")
+    unrelated = "This is not the first time authorities have used such tactics."
+    assert text.count(unrelated) == 1
+    text = text.replace(unrelated, "Nor is this the first time that the authorities have resorted to tactics of this kind.")
+    text = text.replace("Russian soldiers have refused to fight", "Russian soldiers have not refused to fight")  # a new error
+    edited = tmp_path / "edited.txt"
+    edited.write_text(text, encoding="utf-8")
+
+    out = audit_cli("compare", str(edited), "001", "--baseline", str(baseline), "-f", "json")
+    assert out.returncode == 1, out.stderr
+    data = json.loads(out.stdout)
+    assert data["summary"]["suppressed"] == {"accepted_wording": 0, "baseline": len(written)}
+    assert out.stderr == f"audit: baseline {baseline}: {len(written)} findings suppressed\n"
+    (new,) = data["findings"]
+    assert (new["category"], new["severity"]) == ("negation", "critical")
+    assert "not refused" in new["candidate_text"]
+
+
+def test_a_file_that_is_not_a_baseline_exits_2(audit_cli, tmp_path):
+    bad = tmp_path / "b.json"
+    bad.write_text('{"findings": []}')
+    out = audit_cli("compare", "000", "001", "--baseline", str(bad))
+    assert out.returncode == 2
+    assert out.stderr == f"audit: error: {bad}: not a baseline file (baseline_version 1 expected)\n"
