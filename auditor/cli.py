@@ -15,6 +15,7 @@ import typer
 
 from .errors import AuditError, ExitCode
 from .files import write_atomic
+from .load import Limits
 
 app = typer.Typer(
     name="audit",
@@ -45,12 +46,19 @@ def compare(
     model: Optional[str] = typer.Option(None, "--model", help="Local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2)."),
     output_format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table for people, json for machines."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file instead of stdout."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Decode both files with this encoding (e.g. cp1252, utf-16) instead of detecting it."),
+    max_chars: int = typer.Option(Limits.max_chars, "--max-chars", min=1, help="Refuse a document with more characters than this."),
+    max_sentences: int = typer.Option(Limits.max_sentences, "--max-sentences", min=1, help="Refuse a document with more sentences than this (alignment memory grows with the product of both counts)."),
 ) -> None:
     """Align CANDIDATE with REFERENCE sentence by sentence and report what does not match."""
     from .api import Auditor
     from .terminal import render
 
-    result = Auditor(model=model).compare_files(candidate, reference, corpus)
+    limits = Limits(max_chars=max_chars, max_sentences=max_sentences)
+    result = Auditor(model=model, limits=limits).compare_files(candidate, reference, corpus, encoding)
+    for document in (result.candidate, result.reference):
+        for note in document.notes:
+            print(f"audit: note: {document.name}: {note}", file=sys.stderr)
     text = result.to_json() if output_format is OutputFormat.json else render(result)
     if output:
         write_atomic(output, text)
