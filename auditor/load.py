@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .markup import count_tags, html_to_text
+from .segment import MAX_SENTENCE_CHARS
 
 DEFAULT_CORPUS = Path("seeds")
 
@@ -47,7 +48,7 @@ class Limits:
 
     max_chars: int = 1_000_000  # per document, after decoding
     max_sentences: int = 2_000  # per document: the aligner's memory grows with the product of both counts
-    max_sentence_chars: int = 1_000  # longer sentences are split at word boundaries (see segment.py)
+    max_sentence_chars: int = MAX_SENTENCE_CHARS  # longer sentences are split at word boundaries
 
     def check_text(self, document: Document, label: str) -> None:
         """Refuse a document with no text, or with more characters than `max_chars`."""

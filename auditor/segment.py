@@ -6,8 +6,8 @@ with `line_breaks="always"` every line break ends a sentence. Two small post-rul
 
 A sentence longer than `MAX_SENTENCE_CHARS` (a 200,000-character line without a full stop) is
 split at word boundaries into near-equal pieces: the model reads only the first 256 word pieces
-(about 1,100 characters) of a sentence, so the rest of a longer one would go unchecked, and the
-word diff of two giant sentences would cost quadratic time.
+(about 1,200 characters of English) of a sentence, so the rest of a longer one would go
+unchecked, and the word diff of two giant sentences would cost quadratic time.
 """
 
 from __future__ import annotations
@@ -102,8 +102,15 @@ def default_segmenter() -> PunktSegmenter:
 
 
 def split_long(text: str, span: Span, max_chars: int) -> list[Span]:
-    """Cut an over-long sentence into near-equal pieces of at most `max_chars`, at whitespace where there is any."""
+    """Trim a sentence's surrounding whitespace and cut it, if over-long, into near-equal pieces of at
+    most `max_chars`, at whitespace where there is any."""
     start, end = span
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        return []
     pieces = []
     while end - start > max_chars:
         left = end - start
