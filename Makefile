@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: demo test venv clean
+.PHONY: demo test fuzz venv clean
 
 venv: $(STAMP)
 
@@ -24,6 +24,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Loader and segmenter properties on FUZZ_EXAMPLES (default 20,000) fresh hypothesis cases each.
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest tests/test_properties.py -k "loader or segmenter" -p no:cacheprovider \
+		--hypothesis-profile=fuzz --hypothesis-show-statistics
 
 clean:
 	rm -rf $(VENV) build *.egg-info

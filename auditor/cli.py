@@ -16,6 +16,7 @@ import typer
 
 from .errors import AuditError, ExitCode
 from .files import write_atomic
+from .load import Limits
 
 app = typer.Typer(
     name="audit",
@@ -69,6 +70,9 @@ def compare(
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Leave out the findings recorded in this baseline file."),
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record the current findings in this file, then report as if it were --baseline."),
     report: Optional[Path] = typer.Option(None, "--report", help="Also write a Markdown review report here, with its alignment map (PNG) beside it."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Decode both files with this encoding (e.g. cp1252, utf-16) instead of detecting it."),
+    max_chars: int = typer.Option(Limits.max_chars, "--max-chars", min=1, help="Refuse a document with more characters than this."),
+    max_sentences: int = typer.Option(Limits.max_sentences, "--max-sentences", min=1, help="Refuse a document with more sentences than this (alignment memory grows with the product of both counts)."),
 ) -> None:
     """Align CANDIDATE with REFERENCE sentence by sentence and report what does not match."""
     from .baseline import Baseline, write_baseline as save_baseline
@@ -79,9 +83,13 @@ def compare(
     settings = load_config(config).override(
         fail_on=fail_on.value if fail_on else None, max_penalty=max_penalty, min_coverage=min_coverage, model=model, corpus=corpus
     )
+    limits = Limits(max_chars=max_chars, max_sentences=max_sentences)
     known = Baseline.load(baseline) if baseline and not write_baseline else None
-    auditor = settings.auditor(baseline=known)
-    result = auditor.compare_files(candidate, reference, settings.corpus)
+    auditor = settings.auditor(baseline=known, limits=limits)
+    result = auditor.compare_files(candidate, reference, settings.corpus, encoding)
+    for document in (result.candidate, result.reference):
+        for note in document.notes:
+            _note(f"note: {document.name}: {note}")
     if write_baseline:
         save_baseline(write_baseline, result.findings)
         _note(f"wrote {len(result.findings)} findings to baseline {write_baseline}")

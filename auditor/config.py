@@ -16,7 +16,7 @@ from .detect import SEVERITIES
 from .detect.terminology import GlossaryEntry
 from .embed import DEFAULT_MODEL
 from .errors import AuditError
-from .load import DEFAULT_CORPUS
+from .load import DEFAULT_CORPUS, Limits
 from .score import FAIL_ON, ScoreOptions
 
 if sys.version_info >= (3, 11):
@@ -56,7 +56,7 @@ class Config:
     def score_options(self) -> ScoreOptions:
         return ScoreOptions(fail_on=self.fail_on, max_penalty=self.max_penalty, min_coverage=self.min_coverage)
 
-    def auditor(self, baseline: Baseline | None = None) -> "Auditor":
+    def auditor(self, baseline: Baseline | None = None, limits: Limits | None = None) -> "Auditor":
         """An Auditor with these settings (the model is loaded on its first comparison)."""
         from .api import Auditor
 
@@ -66,6 +66,7 @@ class Config:
             glossary=self.glossary,
             accepted_wording=self.accepted_wording,
             baseline=baseline,
+            limits=limits or Limits(),
         )
 
 

@@ -20,6 +20,8 @@ def write_atomic(path: Path, data: str | bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:  # an interrupt too: no temporary file is left behind
         tmp.unlink(missing_ok=True)
-        raise AuditError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        if isinstance(exc, OSError):
+            raise AuditError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise

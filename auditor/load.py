@@ -1,25 +1,98 @@
-"""Stage 1, load: resolve a path or seed id to a document and decode its text."""
+"""Stage 1, load: resolve a path or seed id to a document, decode it and normalise its text.
+
+Whatever a scraper hands over gets a clear answer: binary data, an unknown encoding, an empty
+page or a huge one is refused in one line naming the file; a legacy encoding is detected; HTML
+is reduced to its text. Every offset the tool reports indexes `Document.text`, the decoded and
+normalised text (the JSON carries each sentence's text with its offsets).
+"""
 
 from __future__ import annotations
 
+import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .markup import count_tags, html_to_text
+from .segment import MAX_SENTENCE_CHARS
 
 DEFAULT_CORPUS = Path("seeds")
+
+# Byte-order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# A well-formed UTF-8 multi-byte sequence; a legacy single-byte text almost never holds one by chance.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Vertical tab, form feed, file/group/record separators, NEL and the Unicode line and paragraph
+# separators end a line as surely as LF does; each becomes one LF, so offsets do not move.
+_LINE_BREAKS = str.maketrans(dict.fromkeys("\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", "\n"))
+# Zero-width space, non-joiner, joiner, word joiner, zero-width no-break space, soft hyphen:
+# invisible, so the reader sees the text without them, and inside a word they would split it.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Every space separator but the plain space (no-break, thin, ideographic...) becomes a plain space.
+_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_CONTROL_SHARE = 0.01  # more control characters than this share (and than 10) and the data is not text
+MIN_DETECT_BYTES = 256  # shorter non-UTF-8 input is too little for charset-normalizer to judge
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on input size: huge or hostile input is refused with the limit named, or split, never a hang."""
+
+    max_chars: int = 1_000_000  # per document, after decoding
+    max_sentences: int = 2_000  # per document: the aligner's memory grows with the product of both counts
+    max_sentence_chars: int = MAX_SENTENCE_CHARS  # longer sentences are split at word boundaries
+
+    def check_text(self, document: Document, label: str) -> None:
+        """Refuse a document with no text, or with more characters than `max_chars`."""
+        if not document.text.strip():
+            raise InputError(f"{label}: empty document (no text to audit)")
+        if len(document.text) > self.max_chars:
+            raise InputError(
+                f"{label}: too long: {len(document.text):,} characters, over the limit of {self.max_chars:,} (raise it with --max-chars)"
+            )
+
+    def check_sentences(self, count: int, label: str) -> None:
+        if count > self.max_sentences:
+            raise InputError(
+                f"{label}: too many sentences: {count:,}, over the limit of {self.max_sentences:,} (raise it with --max-sentences)"
+            )
 
 
 @dataclass(frozen=True)
 class Document:
-    """A decoded text; every offset the tool reports is a Python index into `text`."""
+    """A decoded, normalised text; every offset the tool reports is a Python index into `text`."""
 
     text: str
     path: str | None = None
+    encoding: str | None = None  # how the file was decoded; None for text handed over as a string
+    notes: tuple[str, ...] = ()  # what loading guessed or changed, for the user to see
 
     @property
     def name(self) -> str:
         return Path(self.path).name if self.path else "<text>"
+
+    @classmethod
+    def from_text(cls, text: str, path: str | None = None, encoding: str | None = None, notes: tuple[str, ...] = ()) -> Document:
+        """Normalise raw text: line breaks, HTML, exotic spaces and invisible characters."""
+        text = normalise_newlines(text).translate(_LINE_BREAKS)
+        notes = tuple(notes)
+        tags = count_tags(text)
+        if tags:
+            text = html_to_text(text)
+            notes += (f"looks like HTML ({tags} tags): its markup was removed and its visible text compared",)
+        text = _SPACES.sub(" ", text)
+        text, removed = _INVISIBLE.subn("", text)
+        if removed:
+            notes += (f"{removed} invisible character{'s' if removed > 1 else ''} (zero-width spaces, joiners, soft hyphens) removed",)
+        return cls(text=text, path=path, encoding=encoding, notes=notes)
 
 
 def normalise_newlines(text: str) -> str:
@@ -35,6 +108,8 @@ def resolve(spec: str, corpus: Path = DEFAULT_CORPUS) -> Path:
     path = Path(spec)
     if path.is_file():
         return path
+    if path.is_dir():
+        raise InputError(f"{spec}: is a directory, not a text file")
     if path.exists():
         raise InputError(f"{spec}: not a regular file")
     if "/" in spec or "\\" in spec or not corpus.is_dir():
@@ -49,25 +124,99 @@ def resolve(spec: str, corpus: Path = DEFAULT_CORPUS) -> Path:
     return matches[0]
 
 
-def decode(data: bytes, source: str) -> str:
-    """Decode UTF-8 (a BOM is allowed) and normalise newlines; refuse anything else."""
-    if b"\x00" in data:
-        raise InputError(f"{source}: not text (contains NUL bytes)")
+def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, str, tuple[str, ...]]:
+    """Decode `data` and return (text, encoding used, notes); refuse what is not text.
+
+    `encoding` forces a codec. Otherwise a byte-order mark decides, then strict UTF-8; text that is
+    UTF-8 but for a few bytes is refused with the first bad byte named, not guessed at; anything
+    else goes to charset-normalizer.
+    """
+    notes: tuple[str, ...] = ()
+    if encoding is not None:
+        text = _decode_with(data, encoding, source)
+    else:
+        bom = next((name for mark, name in _BOMS if data.startswith(mark)), None)
+        if bom:
+            text, encoding = _decode_with(data, bom, source), bom.removesuffix("-sig")
+        elif b"\x00" in data:  # checked on the bytes: a detector would read them as UTF-16
+            raise _nul_error(source)
+        else:
+            try:
+                text, encoding = data.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError as exc:
+                text, encoding, how = _detect(data, source, exc)
+                notes = (f"not UTF-8: decoded as {encoding} ({how}; force another with --encoding)",)
+    _refuse_binary(text, source)
+    return text, encoding, notes
+
+
+def _decode_with(data: bytes, encoding: str, source: str) -> str:
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode(encoding)
+    except LookupError:
+        raise InputError(f"{source}: unknown text encoding '{encoding}'") from None
     except UnicodeDecodeError as exc:
-        raise InputError(f"{source}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
-    return normalise_newlines(text)
+        raise InputError(f"{source}: not valid {encoding} (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
 
 
-def load(spec: str, corpus: Path = DEFAULT_CORPUS) -> Document:
-    """Load a document from a path or seed id."""
+def _detect(data: bytes, source: str, error: UnicodeDecodeError) -> tuple[str, str, str]:
+    """Decode non-UTF-8 bytes with the encoding charset-normalizer finds most plausible; return (text, encoding, how).
+
+    cp1252, the legacy encoding of Western text (and what browsers use for text labelled Latin-1),
+    wins ties: the detector often calls English cp1252 text cp1250, which decodes letters such as
+    'à' wrongly. Below `MIN_DETECT_BYTES` the detector's scores are noise ("Say \x93hi\x94." comes
+    out as Ukrainian cp1125), so cp1252 is assumed wherever it decodes the bytes.
+    """
+    from charset_normalizer import from_bytes
+
+    invalid = data.decode("utf-8", errors="replace").count("\ufffd")
+    if len(_UTF8_SEQUENCE.findall(data)) >= invalid:
+        raise InputError(
+            f"{source}: not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}), though the rest "
+            "reads as UTF-8: repair the file, or force an encoding with --encoding"
+        )
+    if len(data) < MIN_DETECT_BYTES:
+        try:
+            return data.decode("cp1252"), "cp1252", "assumed: too short to detect an encoding"
+        except UnicodeDecodeError:
+            pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(f"{source}: not text (no text encoding fits these bytes; force one with --encoding)")
+    western = from_bytes(data, cp_isolation=["cp1252"]).best()
+    match = western if western is not None and western.chaos <= best.chaos else best
+    return str(match), match.encoding, "detected"
+
+
+def _nul_error(source: str) -> InputError:
+    return InputError(
+        f"{source}: not text (contains NUL bytes: binary data, or UTF-16/UTF-32 without a byte-order mark, "
+        "then name it with --encoding)"
+    )
+
+
+def _refuse_binary(text: str, source: str) -> None:
+    """Refuse decoded data that holds NULs or many control characters: an image, an archive, a UTF-16 file without its BOM."""
+    if "\x00" in text:
+        raise _nul_error(source)
+    controls = len(_CONTROL.findall(text))
+    if controls > max(10, _CONTROL_SHARE * len(text)):
+        raise InputError(f"{source}: not text ({controls:,} control characters in {len(text):,})")
+
+
+def load(spec: str, corpus: Path = DEFAULT_CORPUS, encoding: str | None = None, limits: Limits = Limits()) -> Document:
+    """Load a document from a path or seed id; refuse one too large to read before reading it."""
     path = resolve(spec, corpus)
     try:
+        size = path.stat().st_size
+        if size > 4 * limits.max_chars + 4:  # no encoding spends more than 4 bytes (and a BOM) on a character
+            raise InputError(
+                f"{path}: too large: {size:,} bytes, more than the limit of {limits.max_chars:,} characters (raise it with --max-chars)"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    text = decode(data, str(path))
-    if not text.strip():
-        raise InputError(f"{path}: empty document (no text to audit)")
-    return Document(text=text, path=str(path))
+    text, used, notes = decode(data, str(path), encoding)
+    document = Document.from_text(text, path=str(path), encoding=used, notes=notes)
+    limits.check_text(document, str(path))
+    return document

@@ -56,5 +56,7 @@ class CompareResult:
 def _side(document: Document, sentences: Sequence[Sentence]) -> dict:
     return {
         "path": document.path,
+        "encoding": document.encoding,
+        "notes": list(document.notes),
         "sentences": [{"start": s.start, "end": s.end, "text": s.text} for s in sentences],
     }

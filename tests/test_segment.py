@@ -54,3 +54,19 @@ def test_a_lone_period_joins_the_sentence_before():
 def test_paragraph_is_the_line_a_sentence_stands_on():
     sentences = segment("One. Two.\n\nThree.")
     assert [s.paragraph for s in sentences] == [0, 0, 2]
+
+
+def test_an_overlong_line_is_split_at_word_boundaries_into_near_equal_pieces():
+    words = [f"w{k % 97}" for k in range(60_000)]
+    line = " ".join(words)  # about 230,000 characters, no punctuation
+    sentences = segment(line)
+    lengths = [len(s.text) for s in sentences]
+    assert max(lengths) <= 1000 and min(lengths) >= 900
+    assert [s.continues for s in sentences] == [False] + [True] * (len(sentences) - 1)
+    assert " ".join(s.text for s in sentences).split() == words  # no word cut, none lost
+    assert all(line[s.start : s.end] == s.text for s in sentences)
+
+
+def test_a_line_with_no_space_at_all_is_cut_into_pieces():
+    sentences = segment("x" * 2500 + ". Next.")
+    assert [len(s.text) for s in sentences] == [834, 834, 833, 5]

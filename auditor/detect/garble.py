@@ -35,7 +35,9 @@ class GarbleDetector(Detector):
         first_in_paragraph = s.index == 0 or context.cand_sents[s.index - 1].paragraph != s.paragraph
         last_in_paragraph = s.index + 1 == len(context.cand_sents) or context.cand_sents[s.index + 1].paragraph != s.paragraph
         whole = (s.start, s.end)
-        if words and len(words) <= self.max_fragment_words and not first_in_paragraph:
+        if s.continues:
+            pass  # the segmenter cut this piece off an over-long sentence: its start is no damage
+        elif words and len(words) <= self.max_fragment_words and not first_in_paragraph:
             yield whole, "major", f"Dangling fragment '{s.text}': {len(words)} word{'s' if len(words) > 1 else ''} left standing as a sentence."
         elif s.text[:1].islower():
             yield whole, "major", "The sentence starts mid-clause: a piece broken off the sentence before it."

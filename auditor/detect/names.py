@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 from typing import Iterable
 
@@ -24,6 +24,44 @@ def transliteration_key(name: str) -> str:
 
 def spelling_similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, a.casefold(), b.casefold()).ratio()
+
+
+def similar_pairs(names: Iterable[str], threshold: float) -> list[tuple[str, str]]:
+    """Sorted pairs (a < b) of names with the same initial, lengths within 2, neither a prefix of the
+    other, and a spelling similarity of at least `threshold`.
+
+    Trying every pair is quadratic: a hostile document with 20,000 distinct capitalised words would
+    take many minutes. Names are grouped by initial and sorted by length, and a pair is screened by
+    the letters only one of the two has: each is an unmatched character, so their number bounds
+    the similarity from above and most pairs are dropped before difflib runs.
+    """
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(names):
+        groups[name[0]].append(name)
+    pairs = []
+    for group in groups.values():
+        group.sort(key=len)  # stable: names of one length stay sorted
+        folded = [name.casefold() for name in group]
+        masks = [_letter_mask(name) for name in folded]
+        for i, a in enumerate(group):
+            for j in range(i + 1, len(group)):
+                b = group[j]
+                if len(b) - len(a) > 2:
+                    break
+                if (masks[i] ^ masks[j]).bit_count() > (1 - threshold) * (len(folded[i]) + len(folded[j])):
+                    continue
+                first, second = sorted((a, b))
+                if not second.startswith(first) and spelling_similarity(first, second) >= threshold:
+                    pairs.append((first, second))
+    return sorted(pairs)
+
+
+def _letter_mask(name: str) -> int:
+    """One bit per letter of `name` (letters may share a bit: the screen stays a safe upper bound)."""
+    mask = 0
+    for ch in name:
+        mask |= 1 << (ord(ch) % 63)
+    return mask
 
 
 def is_name(token: Token, vocabulary: dict[str, int], sentence_starts: frozenset[int]) -> bool:
@@ -111,15 +149,10 @@ class NameDetector(Detector):
         ]
         counts = Counter(t.text for t, _ in tokens)
         first_seen = {t.text: t.start for t, _ in reversed(tokens)}
-        names = sorted(counts)
         odd: dict[str, str] = {}
-        for k, a in enumerate(names):
-            for b in names[k + 1 :]:
-                if a[0] != b[0] or abs(len(a) - len(b)) > 2 or a.startswith(b) or b.startswith(a):
-                    continue
-                if spelling_similarity(a, b) >= 0.85:
-                    rare, usual = sorted((a, b), key=lambda n: (-counts[n], first_seen[n]))[::-1]
-                    odd[rare] = usual
+        for a, b in similar_pairs(counts, 0.85):
+            rare, usual = sorted((a, b), key=lambda n: (-counts[n], first_seen[n]))[::-1]
+            odd[rare] = usual
         for token, sentence in tokens:
             if token.text in odd and token.start not in flagged:
                 yield context.finding(
