@@ -62,7 +62,13 @@ def decode(data: bytes, source: str) -> str:
 
 def load(spec: str, corpus: Path = DEFAULT_CORPUS) -> Document:
     """Load a document from a path or seed id."""
-    path = resolve(spec, corpus)
+    return load_file(resolve(spec, corpus))
+
+
+def load_file(path: Path) -> Document:
+    """Load a document from a path only (manifests and folders name files, not seed ids)."""
+    if not path.is_file():
+        raise InputError(f"{path}: {'not a regular file' if path.exists() else 'no such file'}")
     try:
         data = path.read_bytes()
     except OSError as exc:
