@@ -62,6 +62,60 @@ def compare(
         raise typer.Exit(ExitCode.GATE_FAILED)
 
 
+class MatchFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def batch(
+    manifest: Optional[Path] = typer.Argument(None, help="CSV (header candidate,reference[,id]) or JSON Lines manifest; paths are relative to its folder."),
+    auto: Optional[Path] = typer.Option(None, "--auto", help="Instead of a manifest: pair this folder's documents as `audit match` does."),
+    pattern: str = typer.Option("*.txt", "--pattern", help="With --auto: the folder's files that are documents."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="JSON Lines file for the records (default: stdout; the summary then goes to stderr)."),
+    resume: bool = typer.Option(False, "--resume", help="Skip the pairs already in --output and append the rest."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes, each loading the model once."),
+    chunk_size: int = typer.Option(8, "--chunk-size", min=1, help="Pairs whose sentences are embedded in one model call."),
+    model: Optional[str] = typer.Option(None, "--model", help="Local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2)."),
+) -> None:
+    """Audit many candidate/reference pairs with one model load: one JSON Lines record per pair.
+
+    Exit code over all pairs: 2 if any pair had an error, else 1 if any failed the gate, else 3 if any was not a counterpart pair (or, with --auto, a document had none), else 0.
+    """
+    from .api import Auditor
+    from .batch import run_batch
+
+    if (manifest is None) == (auto is None):
+        raise typer.BadParameter("give either a MANIFEST or --auto DIR")
+    summary = run_batch(
+        Auditor(model=model), manifest=manifest, auto=auto, pattern=pattern, output=output, resume=resume,
+        jobs=jobs, chunk_size=chunk_size, bar=sys.stderr.isatty(),
+    )
+    print(summary.render(), end="", file=sys.stdout if output else sys.stderr)
+    raise typer.Exit(summary.exit_code)
+
+
+@app.command()
+def match(
+    documents: list[str] = typer.Argument(..., help="Folders (their files matching --pattern), files, or seed ids."),
+    pattern: str = typer.Option("*.txt", "--pattern", help="Which files of a folder are documents."),
+    corpus: Path = typer.Option(Path("seeds"), "--corpus", help="Folder where seed ids are looked up."),
+    model: Optional[str] = typer.Option(None, "--model", help="Local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2)."),
+    output_format: MatchFormat = typer.Option(MatchFormat.table, "--format", "-f", help="table for people, json for machines."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file instead of stdout."),
+) -> None:
+    """Find which documents are counterparts of which, and which side of each pair is the candidate."""
+    from .api import Auditor
+    from .match import load_documents, match_documents, render
+
+    result = match_documents(Auditor(model=model), load_documents(documents, corpus, pattern))
+    text = result.to_json() if output_format is MatchFormat.json else render(result)
+    if output:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+
+
 def main() -> None:
     """Console entry point: user errors become one line and exit 2; so does a crash, never 0 or 1."""
     try:
