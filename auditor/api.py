@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
 
 from .align import AlignOptions, align
 from .baseline import Baseline
@@ -16,6 +18,19 @@ from .load import DEFAULT_CORPUS, Document, Limits, load
 from .result import CompareResult
 from .score import ScoreOptions, summarise
 from .segment import PunktSegmenter, Segmenter, Sentence, default_segmenter, segment
+
+if TYPE_CHECKING:
+    from .embed import Embedder
+
+
+@dataclass(frozen=True)
+class PreparedPair:
+    """Two documents split into sentences: what the encoder needs and the later stages reuse."""
+
+    candidate: Document
+    reference: Document
+    candidate_sentences: list[Sentence]
+    reference_sentences: list[Sentence]
 
 
 @dataclass
@@ -32,37 +47,56 @@ class Auditor:
     baseline: Baseline | None = None  # known findings, left out of the report and the verdict
     limits: Limits = field(default_factory=Limits)
 
-    def compare_documents(self, candidate: Document, reference: Document) -> CompareResult:
-        """Audit `candidate` against `reference`; input the limits or a language mismatch rule out raises InputError."""
+    def embedder(self) -> "Embedder":
+        """The model, loaded on first use and then shared by every comparison in this process."""
         from .embed import load_embedder
 
-        cand_label, ref_label = candidate.path or "the candidate text", reference.path or "the reference text"
+        return load_embedder(self.model, self.device)
+
+    def sentences(self, document: Document) -> list[Sentence]:
+        """Split a document into sentences; one with more than the limit allows raises InputError."""
+        sentences = segment(document.text, self.segmenter, self.limits.max_sentence_chars)
+        self.limits.check_sentences(len(sentences), _label(document, "text"))
+        return sentences
+
+    def prepare(self, candidate: Document, reference: Document) -> PreparedPair:
+        """Split both documents of a pair into sentences; input the limits or a language mismatch
+        rule out raises InputError."""
+        cand_label, ref_label = _label(candidate, "candidate text"), _label(reference, "reference text")
         self.limits.check_text(candidate, cand_label)
         self.limits.check_text(reference, ref_label)
         check_same_language(candidate.text, cand_label, reference.text, ref_label)
-        cand_sents = segment(candidate.text, self.segmenter, self.limits.max_sentence_chars)
-        ref_sents = segment(reference.text, self.segmenter, self.limits.max_sentence_chars)
-        self.limits.check_sentences(len(cand_sents), cand_label)
-        self.limits.check_sentences(len(ref_sents), ref_label)
+        cand_sents, ref_sents = self.sentences(candidate), self.sentences(reference)
         candidate = _note_splits(candidate, cand_sents, self.limits.max_sentence_chars)
         reference = _note_splits(reference, ref_sents, self.limits.max_sentence_chars)
-        embedder = load_embedder(self.model, self.device)
-        vectors = embedder.encode([s.text for s in cand_sents] + [s.text for s in ref_sents])
-        alignment = align(vectors[: len(cand_sents)], vectors[len(cand_sents) :], cand_sents, ref_sents, self.align_options)
+        return PreparedPair(candidate, reference, cand_sents, ref_sents)
+
+    def encode(self, sentence_lists: Sequence[Sequence[Sentence]]) -> list[np.ndarray]:
+        """Unit vectors for each list of sentences, from one model call over all of them: the model
+        batches sentences of similar length together, which is faster than one call per document."""
+        vectors = self.embedder().encode([s.text for sentences in sentence_lists for s in sentences])
+        bounds = np.cumsum([0] + [len(sentences) for sentences in sentence_lists])
+        return [vectors[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
+
+    def finish(self, pair: PreparedPair, cand_vectors: np.ndarray, ref_vectors: np.ndarray) -> CompareResult:
+        """Align, diff, detect and score a prepared pair given its sentence vectors."""
+        embedder = self.embedder()
+        cand_sents, ref_sents = pair.candidate_sentences, pair.reference_sentences
+        alignment = align(cand_vectors, ref_vectors, cand_sents, ref_sents, self.align_options)
         diffs = {
             k: diff_group(k, [cand_sents[i] for i in bead.candidate], [ref_sents[j] for j in bead.reference])
             for k, bead in enumerate(alignment.beads)
             if bead.aligned
         }
         context = Context(
-            candidate.text, reference.text, cand_sents, ref_sents, alignment, diffs, embedder.vocabulary(), embedder.encode,
+            pair.candidate.text, pair.reference.text, cand_sents, ref_sents, alignment, diffs, embedder.vocabulary(), embedder.encode,
             glossary=self.glossary,
         )
         findings, accepted = accept_wording(detect(context), self.accepted_wording)
         summary = summarise(alignment, cand_sents, ref_sents, findings, self.score_options, {"accepted_wording": accepted, "baseline": 0})
         result = CompareResult(
-            candidate=candidate,
-            reference=reference,
+            candidate=pair.candidate,
+            reference=pair.reference,
             candidate_sentences=cand_sents,
             reference_sentences=ref_sents,
             alignment=alignment,
@@ -81,6 +115,12 @@ class Auditor:
         summary = summarise(result.alignment, result.candidate_sentences, result.reference_sentences, kept, self.score_options, counts)
         return replace(result, findings=kept, summary=summary)
 
+    def compare_documents(self, candidate: Document, reference: Document) -> CompareResult:
+        """Audit `candidate` against `reference`."""
+        pair = self.prepare(candidate, reference)
+        cand_vectors, ref_vectors = self.encode([pair.candidate_sentences, pair.reference_sentences])
+        return self.finish(pair, cand_vectors, ref_vectors)
+
     def compare_files(
         self, candidate: str, reference: str, corpus: Path = DEFAULT_CORPUS, encoding: str | None = None
     ) -> CompareResult:
@@ -88,6 +128,10 @@ class Auditor:
         return self.compare_documents(
             load(candidate, corpus, encoding, self.limits), load(reference, corpus, encoding, self.limits)
         )
+
+
+def _label(document: Document, fallback: str) -> str:
+    return document.path or f"the {fallback}"
 
 
 def _note_splits(document: Document, sentences: list[Sentence], max_chars: int) -> Document:
@@ -117,4 +161,4 @@ def compare(
     )
 
 
-__all__ = ["Auditor", "PunktSegmenter", "compare"]
+__all__ = ["Auditor", "PreparedPair", "PunktSegmenter", "compare"]

@@ -44,6 +44,16 @@ class FailOn(str, Enum):
     never = "never"
 
 
+# Options shared by compare and batch, declared once.
+CORPUS_OPTION = typer.Option(None, "--corpus", help="Folder where seed ids are looked up (default: seeds).")
+MODEL_OPTION = typer.Option(None, "--model", help="Local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2).")
+FAIL_ON_OPTION = typer.Option(None, "--fail-on", help="Lowest severity that fails the gate; never: report only (default: major).")
+MAX_PENALTY_OPTION = typer.Option(None, "--max-penalty", min=0.0, help="Fail the gate above this many penalty points per 100 checked words.")
+MIN_COVERAGE_OPTION = typer.Option(None, "--min-coverage", min=0.0, max=1.0, help="Fail the gate when less than this share (0-1) of either document's sentences aligns.")
+EXIT_ZERO_OPTION = typer.Option(False, "--exit-zero", help="Exit 0 even when the gate fails (errors still exit 2, non-counterparts 3).")
+CONFIG_OPTION = typer.Option(None, "--config", help="Configuration file (default: audit.toml, or pyproject.toml with a tool.audit table, here or in a folder above).")
+
+
 def _note(message: str) -> None:
     """A message for people: always stderr, so stdout stays the chosen format."""
     print(f"audit: {message}", file=sys.stderr)
@@ -58,15 +68,15 @@ def _root() -> None:
 def compare(
     candidate: str = typer.Argument(..., help="Candidate (machine-translated) text: a file path or a seed id such as 000."),
     reference: str = typer.Argument(..., help="Reference (clean) text: a file path or a seed id such as 001."),
-    corpus: Optional[Path] = typer.Option(None, "--corpus", help="Folder where seed ids are looked up (default: seeds)."),
-    model: Optional[str] = typer.Option(None, "--model", help="Local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2)."),
+    corpus: Optional[Path] = CORPUS_OPTION,
+    model: Optional[str] = MODEL_OPTION,
     output_format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table for people; json, jsonl (one line), github (Actions annotations) or sarif (2.1.0) for machines."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file instead of stdout."),
-    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Lowest severity that fails the gate; never: report only (default: major)."),
-    max_penalty: Optional[float] = typer.Option(None, "--max-penalty", min=0.0, help="Fail the gate above this many penalty points per 100 checked words."),
-    min_coverage: Optional[float] = typer.Option(None, "--min-coverage", min=0.0, max=1.0, help="Fail the gate when less than this share (0-1) of either document's sentences aligns."),
-    exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when the gate fails (errors still exit 2, non-counterparts 3)."),
-    config: Optional[Path] = typer.Option(None, "--config", help="Configuration file (default: audit.toml, or pyproject.toml with a tool.audit table, here or in a folder above)."),
+    fail_on: Optional[FailOn] = FAIL_ON_OPTION,
+    max_penalty: Optional[float] = MAX_PENALTY_OPTION,
+    min_coverage: Optional[float] = MIN_COVERAGE_OPTION,
+    exit_zero: bool = EXIT_ZERO_OPTION,
+    config: Optional[Path] = CONFIG_OPTION,
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Leave out the findings recorded in this baseline file."),
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record the current findings in this file, then report as if it were --baseline."),
     report: Optional[Path] = typer.Option(None, "--report", help="Also write a Markdown review report here, with its alignment map (PNG) beside it."),
@@ -109,6 +119,63 @@ def compare(
         map_path = write_report(result, report)
         _note(f"report written to {report} (alignment map {map_path})")
     raise typer.Exit(exit_code(result.summary, exit_zero))
+
+
+class MatchFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def batch(
+    manifest: Optional[Path] = typer.Argument(None, help="CSV (header candidate,reference[,id]) or JSON Lines manifest; paths are relative to its folder."),
+    auto: Optional[Path] = typer.Option(None, "--auto", help="Instead of a manifest: pair this folder's documents as `audit match` does."),
+    pattern: str = typer.Option("*.txt", "--pattern", help="With --auto: the folder's files that are documents."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="JSON Lines file for the records (default: stdout; the summary then goes to stderr)."),
+    resume: bool = typer.Option(False, "--resume", help="Skip the pairs already in --output and append the rest."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes, each loading the model once."),
+    chunk_size: int = typer.Option(8, "--chunk-size", min=1, help="Pairs whose sentences are embedded in one model call."),
+    model: Optional[str] = MODEL_OPTION,
+) -> None:
+    """Audit many candidate/reference pairs with one model load: one JSON Lines record per pair.
+
+    Exit code over all pairs: 2 if any pair had an error, else 1 if any failed the gate, else 3 if any was not a counterpart pair (or, with --auto, a document had none), else 0.
+    """
+    from .batch import run_batch
+    from .config import load_config
+
+    if (manifest is None) == (auto is None):
+        raise typer.BadParameter("give either a MANIFEST or --auto DIR")
+    settings = load_config(config).override(
+        fail_on=fail_on.value if fail_on else None, max_penalty=max_penalty, min_coverage=min_coverage, model=model, corpus=None
+    )
+    summary = run_batch(
+        settings.auditor(), manifest=manifest, auto=auto, pattern=pattern, output=output, resume=resume,
+        jobs=jobs, chunk_size=chunk_size, bar=sys.stderr.isatty(),
+    )
+    print(summary.render(), end="", file=sys.stdout if output else sys.stderr)
+    raise typer.Exit(ExitCode.PASSED if exit_zero and summary.exit_code == ExitCode.GATE_FAILED else summary.exit_code)
+
+
+@app.command()
+def match(
+    documents: list[str] = typer.Argument(..., help="Folders (their files matching --pattern), files, or seed ids."),
+    pattern: str = typer.Option("*.txt", "--pattern", help="Which files of a folder are documents."),
+    corpus: Path = typer.Option(Path("seeds"), "--corpus", help="Folder where seed ids are looked up."),
+    model: Optional[str] = MODEL_OPTION,
+    output_format: MatchFormat = typer.Option(MatchFormat.table, "--format", "-f", help="table for people, json for machines."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file instead of stdout."),
+) -> None:
+    """Find which documents are counterparts of which, and which side of each pair is the candidate."""
+    from .api import Auditor
+    from .match import load_documents, match_documents, render
+
+    result = match_documents(Auditor(model=model), load_documents(documents, corpus, pattern))
+    text = result.to_json() if output_format is MatchFormat.json else render(result)
+    if output:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""Writing output files: every file the tool writes goes through `write_atomic`."""
+"""Writing output files: every file the tool writes goes through `write_atomic`, or, for records
+streamed over a long run, through `LineLog`."""
 
 from __future__ import annotations
 
@@ -25,3 +26,51 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         if isinstance(exc, OSError):
             raise AuditError(f"{path}: cannot write ({exc.strerror or exc})") from None
         raise
+
+
+class LineLog:
+    """An append-only file of whole lines, for results streamed over a long run.
+
+    Each line goes out in one `write` call and is fsynced, so a run killed at any moment (SIGKILL
+    included) leaves every finished line intact; at worst the last line is cut short, and
+    `recover` drops that partial line before a resumed run appends to the file.
+    """
+
+    def __init__(self, path: Path, *, append: bool) -> None:
+        self.path = Path(path)
+        flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+        try:
+            self._fd = os.open(self.path, flags, 0o644)
+        except OSError as exc:
+            raise AuditError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+    @staticmethod
+    def recover(path: Path) -> list[bytes]:
+        """The complete lines of `path`; a partial last line (no newline) is truncated away."""
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise AuditError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        complete = data.rfind(b"\n") + 1
+        if complete < len(data):
+            try:
+                os.truncate(path, complete)
+            except OSError as exc:
+                raise AuditError(f"{path}: cannot drop its partial last line ({exc.strerror or exc})") from None
+        return data[:complete].split(b"\n")[:-1]
+
+    def write(self, line: str) -> None:
+        """Append one line (the newline is added here) and push it to the disk."""
+        payload = line.encode("utf-8") + b"\n"
+        try:
+            while payload:
+                payload = payload[os.write(self._fd, payload) :]
+            os.fsync(self._fd)
+        except OSError as exc:
+            raise AuditError(f"{self.path}: cannot write ({exc.strerror or exc})") from None
+
+    def close(self) -> None:
+        os.close(self._fd)

@@ -205,8 +205,15 @@ def _refuse_binary(text: str, source: str) -> None:
 
 
 def load(spec: str, corpus: Path = DEFAULT_CORPUS, encoding: str | None = None, limits: Limits = Limits()) -> Document:
-    """Load a document from a path or seed id; refuse one too large to read before reading it."""
-    path = resolve(spec, corpus)
+    """Load a document from a path or seed id."""
+    return load_file(resolve(spec, corpus), encoding, limits)
+
+
+def load_file(path: Path, encoding: str | None = None, limits: Limits = Limits()) -> Document:
+    """Load a document from a path only (manifests and folders name files, not seed ids); refuse one
+    too large to read before reading it."""
+    if not path.is_file():
+        raise InputError(f"{path}: {'not a regular file' if path.exists() else 'no such file'}")
     try:
         size = path.stat().st_size
         if size > 4 * limits.max_chars + 4:  # no encoding spends more than 4 bytes (and a BOM) on a character

@@ -155,13 +155,18 @@ def gate_failures(by_severity: dict[str, int], penalty: float, coverage: dict[st
     return reasons
 
 
+VERDICT_EXIT = {
+    "pass": ExitCode.PASSED,
+    "incomplete": ExitCode.PASSED,  # unaligned text alone does not fail the gate (--min-coverage makes it)
+    "fail": ExitCode.GATE_FAILED,
+    "not_counterparts": ExitCode.NOT_COUNTERPARTS,
+}
+
+
 def exit_code(summary: Summary, exit_zero: bool = False) -> ExitCode:
     """The process exit code for one comparison; `exit_zero` reports a failed gate without failing."""
-    if summary.verdict == "not_counterparts":
-        return ExitCode.NOT_COUNTERPARTS
-    if summary.passed or exit_zero:
-        return ExitCode.PASSED
-    return ExitCode.GATE_FAILED
+    code = VERDICT_EXIT[summary.verdict]
+    return ExitCode.PASSED if exit_zero and code == ExitCode.GATE_FAILED else code
 
 
 def _verdict(

@@ -9,6 +9,7 @@ finding should carry and the exact character spans on both sides.
 Usage:
     python benchmarks/generate.py --pairs 200 --seed 1 --out pairs.jsonl
     python benchmarks/generate.py --pairs 50 --seed 1 --size article --out articles.jsonl
+    python benchmarks/generate.py --pairs 50 --seed 1 --files pairs/   # text files + pairs/manifest.csv for audit batch
 
 The same arguments always give byte-identical output: each pair has its own `random.Random`
 seeded from (seed, pair index), so pair k does not depend on how many pairs are asked for.
@@ -28,7 +29,7 @@ import random
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -870,6 +871,19 @@ def generate(pairs: int, seed: int, sentences: int = 20, size: str = "default") 
         yield make_pair(index, seed, sentences, size)
 
 
+def write_files(records: Iterable[dict], folder: Path) -> Path:
+    """Write each pair as two text files plus a CSV manifest for `audit batch`; return the manifest."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = ["id,candidate,reference"]
+    for record in records:
+        for side in ("candidate", "reference"):
+            (folder / f"{record['id']}.{side}.txt").write_text(record[side], encoding="utf-8")
+        rows.append(f"{record['id']},{record['id']}.candidate.txt,{record['id']}.reference.txt")
+    manifest = folder / "manifest.csv"
+    manifest.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return manifest
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pairs", type=int, default=100, help="number of pairs (default 100)")
@@ -882,11 +896,15 @@ def main(argv: list[str] | None = None) -> int:
         help="'article': the candidate runs on for twice as many unrelated sentences after the reference's end",
     )
     parser.add_argument("--out", default="-", help="output JSONL file (default: standard output)")
+    parser.add_argument("--files", type=Path, help="instead: write each pair as text files and a manifest.csv into this folder")
     args = parser.parse_args(argv)
     problem = options_problem(args.sentences, args.size)
     if problem:
         parser.error(problem)
     records = generate(args.pairs, args.seed, args.sentences, args.size)
+    if args.files:
+        write_files(records, args.files)
+        return 0
     lines = (json.dumps(record, ensure_ascii=False) + "\n" for record in records)
     if args.out == "-":
         sys.stdout.writelines(lines)
