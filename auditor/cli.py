@@ -136,6 +136,11 @@ def batch(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes, each loading the model once."),
     chunk_size: int = typer.Option(8, "--chunk-size", min=1, help="Pairs whose sentences are embedded in one model call."),
     model: Optional[str] = MODEL_OPTION,
+    fail_on: Optional[FailOn] = FAIL_ON_OPTION,
+    max_penalty: Optional[float] = MAX_PENALTY_OPTION,
+    min_coverage: Optional[float] = MIN_COVERAGE_OPTION,
+    exit_zero: bool = EXIT_ZERO_OPTION,
+    config: Optional[Path] = CONFIG_OPTION,
 ) -> None:
     """Audit many candidate/reference pairs with one model load: one JSON Lines record per pair.
 
