@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .align import AlignOptions, align
@@ -19,19 +20,27 @@ class Auditor:
     """Holds the loaded model and segmenter, so many comparisons share one load."""
 
     model: str | None = None
-    device: str | None = None
+    device: str | None = None  # cpu (default), cuda, mps or auto
+    cache: str | Path | None = None  # folder of the on-disk embedding cache; None: no cache
     align_options: AlignOptions = field(default_factory=AlignOptions)
     score_options: ScoreOptions = field(default_factory=ScoreOptions)
     segmenter: Segmenter = field(default_factory=default_segmenter)
 
+    @cached_property
+    def _cache(self):
+        from .cache import EmbeddingCache
+
+        return EmbeddingCache(self.cache) if self.cache is not None else None
+
     def compare_documents(self, candidate: Document, reference: Document) -> CompareResult:
         """Audit `candidate` against `reference`."""
-        from .embed import load_embedder
+        from .embed import Encoder, load_embedder
 
         embedder = load_embedder(self.model, self.device)
+        encode = Encoder(embedder, self._cache)
         cand_sents = segment(candidate.text, self.segmenter)
         ref_sents = segment(reference.text, self.segmenter)
-        vectors = embedder.encode([s.text for s in cand_sents] + [s.text for s in ref_sents])
+        vectors = encode([s.text for s in cand_sents] + [s.text for s in ref_sents])
         alignment = align(vectors[: len(cand_sents)], vectors[len(cand_sents) :], cand_sents, ref_sents, self.align_options)
         diffs = {
             k: diff_group(k, [cand_sents[i] for i in bead.candidate], [ref_sents[j] for j in bead.reference])
@@ -39,7 +48,7 @@ class Auditor:
             if bead.aligned
         }
         context = Context(
-            candidate.text, reference.text, cand_sents, ref_sents, alignment, diffs, embedder.vocabulary(), embedder.encode
+            candidate.text, reference.text, cand_sents, ref_sents, alignment, diffs, embedder.vocabulary(), encode
         )
         findings = detect(context)
         summary = summarise(alignment, cand_sents, ref_sents, findings, self.score_options)
@@ -65,12 +74,14 @@ def compare(
     reference_text: str,
     *,
     model: str | None = None,
+    device: str | None = None,
+    cache: str | Path | None = None,
     fail_on: str = "major",
     candidate_path: str | None = None,
     reference_path: str | None = None,
 ) -> CompareResult:
     """Audit a candidate text against its clean reference; `to_dict()` of the result is the JSON output."""
-    auditor = Auditor(model=model, score_options=ScoreOptions(fail_on=fail_on))
+    auditor = Auditor(model=model, device=device, cache=cache, score_options=ScoreOptions(fail_on=fail_on))
     return auditor.compare_documents(
         Document(normalise_newlines(candidate_text), candidate_path),
         Document(normalise_newlines(reference_text), reference_path),

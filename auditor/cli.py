@@ -32,6 +32,13 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
+class Device(str, Enum):
+    cpu = "cpu"
+    cuda = "cuda"
+    mps = "mps"
+    auto = "auto"
+
+
 @app.callback()
 def _root() -> None:
     """Audit machine-translated text against its clean counterpart."""
@@ -45,12 +52,14 @@ def compare(
     model: Optional[str] = typer.Option(None, "--model", help="Local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2)."),
     output_format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table for people, json for machines."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file instead of stdout."),
+    cache: Optional[Path] = typer.Option(None, "--cache", help="Folder of an on-disk embedding cache (keyed by model and text hash), shared by repeated and concurrent runs."),
+    device: Device = typer.Option(Device.cpu, "--device", help="Where the model runs; auto takes cuda, then mps, then cpu."),
 ) -> None:
     """Align CANDIDATE with REFERENCE sentence by sentence and report what does not match."""
     from .api import Auditor
     from .terminal import render
 
-    result = Auditor(model=model).compare_files(candidate, reference, corpus)
+    result = Auditor(model=model, device=device.value, cache=cache).compare_files(candidate, reference, corpus)
     text = result.to_json() if output_format is OutputFormat.json else render(result)
     if output:
         write_atomic(output, text)
