@@ -104,8 +104,8 @@ class Embedder:
     @cached_property
     def _vocabulary(self) -> dict[str, int]:
         tokenizer_file = Path(self.path, "tokenizer.json")
-        if tokenizer_file.is_file():  # the same vocabulary as the model's fast tokenizer, without loading torch
-            from tokenizers import Tokenizer
+        if "model" not in self.__dict__ and tokenizer_file.is_file():
+            from tokenizers import Tokenizer  # the model's fast tokenizer has this very vocabulary; torch stays unloaded
 
             vocab = Tokenizer.from_file(str(tokenizer_file)).get_vocab(with_added_tokens=True)
         else:

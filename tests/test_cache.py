@@ -104,3 +104,14 @@ def test_missing_device_is_a_model_error():
         resolve_device("cuda")
     with pytest.raises(ModelError, match="expected one of"):
         resolve_device("tpu")
+
+
+def test_vocabulary_read_without_the_model_is_the_models_own():
+    from auditor.embed import Embedder, load_embedder
+
+    bundled = load_embedder()
+    with_model, without_model = Embedder(bundled.name, bundled.path), Embedder(bundled.name, bundled.path)
+    assert with_model.model is not None
+    assert without_model.vocabulary() == with_model.vocabulary()
+    assert "model" not in without_model.__dict__
+    assert without_model.vocabulary()["now"] < without_model.vocabulary()["ukraine"]
