@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .align import AlignOptions, align
 from .detect import Context, detect
@@ -13,6 +14,9 @@ from .load import DEFAULT_CORPUS, Document, load, normalise_newlines
 from .result import CompareResult
 from .score import ScoreOptions, summarise
 from .segment import PunktSegmenter, Segmenter, default_segmenter, segment
+
+if TYPE_CHECKING:
+    from .embed import Encoder
 
 
 @dataclass
@@ -32,12 +36,17 @@ class Auditor:
 
         return EmbeddingCache(self.cache) if self.cache is not None else None
 
-    def compare_documents(self, candidate: Document, reference: Document) -> CompareResult:
-        """Audit `candidate` against `reference`."""
+    def encoder(self) -> Encoder:
+        """An encoder with this auditor's model and cache: share one across comparisons (and encode
+        the sentences of many documents in one call first) so that every text is encoded once."""
         from .embed import Encoder, load_embedder
 
-        embedder = load_embedder(self.model, self.device)
-        encode = Encoder(embedder, self._cache)
+        return Encoder(load_embedder(self.model, self.device), self._cache)
+
+    def compare_documents(self, candidate: Document, reference: Document, encoder: Encoder | None = None) -> CompareResult:
+        """Audit `candidate` against `reference`."""
+        encode = encoder or self.encoder()
+        embedder = encode.embedder
         cand_sents = segment(candidate.text, self.segmenter)
         ref_sents = segment(reference.text, self.segmenter)
         vectors = encode([s.text for s in cand_sents] + [s.text for s in ref_sents])

@@ -115,3 +115,14 @@ def test_vocabulary_read_without_the_model_is_the_models_own():
     assert without_model.vocabulary() == with_model.vocabulary()
     assert "model" not in without_model.__dict__
     assert without_model.vocabulary()["now"] < without_model.vocabulary()["ukraine"]
+
+
+def test_an_encoder_shared_by_comparisons_encodes_each_text_once(auditor):
+    encoder = auditor.encoder()
+    first = auditor.compare_documents(Document(CANDIDATE), Document(REFERENCE), encoder=encoder)
+    encoded = encoder.encoded
+    assert encoded == 3  # two sentences a side, 'It was not enough.' on both; reverting a hunk gives the other side's sentence
+    again = auditor.compare_documents(Document(REFERENCE), Document(CANDIDATE), encoder=encoder)
+    assert encoder.encoded == encoded  # every sentence of the swapped pair is known already
+    assert [f.category for f in first.findings] == ["meaning", "number"]  # 'civil' inserted, 150 became 160
+    assert [f.category for f in again.findings] == ["omission", "number"]  # 'civil' dropped, 160 became 150
