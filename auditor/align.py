@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Sequence
 
@@ -331,7 +331,9 @@ def _band(cand: _Side, ref: _Side, options: AlignOptions) -> _Band:
     n, m = len(cand), len(ref)
     if (n + 1) * (m + 1) <= options.full_dp_cells or min(n, m) <= 2:
         return _Band.full(n, m)
-    coarse_path, _, _ = _search(cand.coarser(), ref.coarser(), options)
+    # The coarse path only places the band: a quarter of the null model's sample is enough there.
+    coarse_options = replace(options, null_sample=max(options.null_sample // 4, 1))
+    coarse_path, _, _ = _search(cand.coarser(), ref.coarser(), coarse_options)
     return _project(coarse_path, n, m, options.band_radius)
 
 
