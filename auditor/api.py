@@ -20,7 +20,7 @@ from .score import ScoreOptions, summarise
 from .segment import PunktSegmenter, Segmenter, Sentence, default_segmenter, segment
 
 if TYPE_CHECKING:
-    from .embed import Embedder
+    from .embed import Embedder, Encoder
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,8 @@ class Auditor:
     """Holds the loaded model and segmenter, so many comparisons share one load."""
 
     model: str | None = None
-    device: str | None = None
+    device: str | None = None  # cpu (default), cuda, mps or auto
+    cache: str | Path | None = None  # folder of the on-disk embedding cache; None: no cache
     align_options: AlignOptions = field(default_factory=AlignOptions)
     score_options: ScoreOptions = field(default_factory=ScoreOptions)
     segmenter: Segmenter = field(default_factory=default_segmenter)
@@ -52,6 +53,14 @@ class Auditor:
         from .embed import load_embedder
 
         return load_embedder(self.model, self.device)
+
+    def encoder(self) -> "Encoder":
+        """An encoder with this auditor's model and cache: share one across the pairs of a batch
+        (encoding all their sentences in one call first) so that every text is encoded once."""
+        from .cache import EmbeddingCache
+        from .embed import Encoder
+
+        return Encoder(self.embedder(), EmbeddingCache(self.cache) if self.cache is not None else None)
 
     def sentences(self, document: Document) -> list[Sentence]:
         """Split a document into sentences; one with more than the limit allows raises InputError."""
@@ -71,16 +80,20 @@ class Auditor:
         reference = _note_splits(reference, ref_sents, self.limits.max_sentence_chars)
         return PreparedPair(candidate, reference, cand_sents, ref_sents)
 
-    def encode(self, sentence_lists: Sequence[Sequence[Sentence]]) -> list[np.ndarray]:
+    def encode(self, sentence_lists: Sequence[Sequence[Sentence]], encoder: "Encoder | None" = None) -> list[np.ndarray]:
         """Unit vectors for each list of sentences, from one model call over all of them: the model
         batches sentences of similar length together, which is faster than one call per document."""
-        vectors = self.embedder().encode([s.text for sentences in sentence_lists for s in sentences])
+        vectors = (encoder or self.encoder())([s.text for sentences in sentence_lists for s in sentences])
         bounds = np.cumsum([0] + [len(sentences) for sentences in sentence_lists])
         return [vectors[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
 
-    def finish(self, pair: PreparedPair, cand_vectors: np.ndarray, ref_vectors: np.ndarray) -> CompareResult:
-        """Align, diff, detect and score a prepared pair given its sentence vectors."""
-        embedder = self.embedder()
+    def finish(
+        self, pair: PreparedPair, cand_vectors: np.ndarray, ref_vectors: np.ndarray, encoder: "Encoder | None" = None
+    ) -> CompareResult:
+        """Align, diff, detect and score a prepared pair given its sentence vectors; `encoder` (the
+        one that made them, so nothing is encoded twice) serves the detectors that embed text."""
+        encoder = encoder or self.encoder()
+        embedder = encoder.embedder
         cand_sents, ref_sents = pair.candidate_sentences, pair.reference_sentences
         alignment = align(cand_vectors, ref_vectors, cand_sents, ref_sents, self.align_options)
         diffs = {
@@ -89,7 +102,7 @@ class Auditor:
             if bead.aligned
         }
         context = Context(
-            pair.candidate.text, pair.reference.text, cand_sents, ref_sents, alignment, diffs, embedder.vocabulary(), embedder.encode,
+            pair.candidate.text, pair.reference.text, cand_sents, ref_sents, alignment, diffs, embedder.vocabulary(), encoder,
             glossary=self.glossary,
         )
         findings, accepted = accept_wording(detect(context), self.accepted_wording)
@@ -118,8 +131,9 @@ class Auditor:
     def compare_documents(self, candidate: Document, reference: Document) -> CompareResult:
         """Audit `candidate` against `reference`."""
         pair = self.prepare(candidate, reference)
-        cand_vectors, ref_vectors = self.encode([pair.candidate_sentences, pair.reference_sentences])
-        return self.finish(pair, cand_vectors, ref_vectors)
+        encoder = self.encoder()
+        cand_vectors, ref_vectors = self.encode([pair.candidate_sentences, pair.reference_sentences], encoder)
+        return self.finish(pair, cand_vectors, ref_vectors, encoder)
 
     def compare_files(
         self, candidate: str, reference: str, corpus: Path = DEFAULT_CORPUS, encoding: str | None = None
@@ -149,12 +163,14 @@ def compare(
     reference_text: str,
     *,
     model: str | None = None,
+    device: str | None = None,
+    cache: str | Path | None = None,
     fail_on: str = "major",
     candidate_path: str | None = None,
     reference_path: str | None = None,
 ) -> CompareResult:
     """Audit a candidate text against its clean reference; `to_dict()` of the result is the JSON output."""
-    auditor = Auditor(model=model, score_options=ScoreOptions(fail_on=fail_on))
+    auditor = Auditor(model=model, device=device, cache=cache, score_options=ScoreOptions(fail_on=fail_on))
     return auditor.compare_documents(
         Document.from_text(candidate_text, candidate_path),
         Document.from_text(reference_text, reference_path),

@@ -163,14 +163,15 @@ def audit_pairs(auditor: Auditor, pairs: Sequence[Pair]) -> Iterator[dict]:
         except AuditError as exc:
             prepared.append(exc)
     ready = [p for p in prepared if not isinstance(p, Exception)]
-    vectors = iter(auditor.encode([s for p in ready for s in (p.candidate_sentences, p.reference_sentences)]))
+    encoder = auditor.encoder()  # one per chunk: the detectors reuse what the chunk's call encoded
+    vectors = iter(auditor.encode([s for p in ready for s in (p.candidate_sentences, p.reference_sentences)], encoder))
     for pair, item in zip(pairs, prepared):
         if isinstance(item, Exception):
             yield error_record(pair, str(item))
             continue
         cand_vectors, ref_vectors = next(vectors), next(vectors)
         try:
-            result = auditor.finish(item, cand_vectors, ref_vectors)
+            result = auditor.finish(item, cand_vectors, ref_vectors, encoder)
         except Exception as exc:  # one bad pair must not end a run over thousands
             if os.environ.get("AUDIT_DEBUG"):
                 raise

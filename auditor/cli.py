@@ -44,6 +44,13 @@ class FailOn(str, Enum):
     never = "never"
 
 
+class Device(str, Enum):
+    cpu = "cpu"
+    cuda = "cuda"
+    mps = "mps"
+    auto = "auto"
+
+
 # Options shared by compare and batch, declared once.
 CORPUS_OPTION = typer.Option(None, "--corpus", help="Folder where seed ids are looked up (default: seeds).")
 MODEL_OPTION = typer.Option(None, "--model", help="Local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2).")
@@ -51,6 +58,8 @@ FAIL_ON_OPTION = typer.Option(None, "--fail-on", help="Lowest severity that fail
 MAX_PENALTY_OPTION = typer.Option(None, "--max-penalty", min=0.0, help="Fail the gate above this many penalty points per 100 checked words.")
 MIN_COVERAGE_OPTION = typer.Option(None, "--min-coverage", min=0.0, max=1.0, help="Fail the gate when less than this share (0-1) of either document's sentences aligns.")
 EXIT_ZERO_OPTION = typer.Option(False, "--exit-zero", help="Exit 0 even when the gate fails (errors still exit 2, non-counterparts 3).")
+CACHE_OPTION = typer.Option(None, "--cache", help="Folder of an on-disk embedding cache (keyed by model and text hash), shared by repeated and concurrent runs.")
+DEVICE_OPTION = typer.Option(Device.cpu, "--device", help="Where the model runs; auto takes cuda, then mps, then cpu.")
 CONFIG_OPTION = typer.Option(None, "--config", help="Configuration file (default: audit.toml, or pyproject.toml with a tool.audit table, here or in a folder above).")
 
 
@@ -83,6 +92,8 @@ def compare(
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Decode both files with this encoding (e.g. cp1252, utf-16) instead of detecting it."),
     max_chars: int = typer.Option(Limits.max_chars, "--max-chars", min=1, help="Refuse a document with more characters than this."),
     max_sentences: int = typer.Option(Limits.max_sentences, "--max-sentences", min=1, help="Refuse a document with more sentences than this (alignment memory grows with the product of both counts)."),
+    cache: Optional[Path] = CACHE_OPTION,
+    device: Device = DEVICE_OPTION,
 ) -> None:
     """Align CANDIDATE with REFERENCE sentence by sentence and report what does not match."""
     from .baseline import Baseline, write_baseline as save_baseline
@@ -95,7 +106,7 @@ def compare(
     )
     limits = Limits(max_chars=max_chars, max_sentences=max_sentences)
     known = Baseline.load(baseline) if baseline and not write_baseline else None
-    auditor = settings.auditor(baseline=known, limits=limits)
+    auditor = settings.auditor(baseline=known, limits=limits, cache=cache, device=device.value)
     result = auditor.compare_files(candidate, reference, settings.corpus, encoding)
     for document in (result.candidate, result.reference):
         for note in document.notes:
@@ -141,6 +152,8 @@ def batch(
     min_coverage: Optional[float] = MIN_COVERAGE_OPTION,
     exit_zero: bool = EXIT_ZERO_OPTION,
     config: Optional[Path] = CONFIG_OPTION,
+    cache: Optional[Path] = CACHE_OPTION,
+    device: Device = DEVICE_OPTION,
 ) -> None:
     """Audit many candidate/reference pairs with one model load: one JSON Lines record per pair.
 
@@ -155,7 +168,7 @@ def batch(
         fail_on=fail_on.value if fail_on else None, max_penalty=max_penalty, min_coverage=min_coverage, model=model, corpus=None
     )
     summary = run_batch(
-        settings.auditor(), manifest=manifest, auto=auto, pattern=pattern, output=output, resume=resume,
+        settings.auditor(cache=cache, device=device.value), manifest=manifest, auto=auto, pattern=pattern, output=output, resume=resume,
         jobs=jobs, chunk_size=chunk_size, bar=sys.stderr.isatty(),
     )
     print(summary.render(), end="", file=sys.stdout if output else sys.stderr)

@@ -56,7 +56,13 @@ class Config:
     def score_options(self) -> ScoreOptions:
         return ScoreOptions(fail_on=self.fail_on, max_penalty=self.max_penalty, min_coverage=self.min_coverage)
 
-    def auditor(self, baseline: Baseline | None = None, limits: Limits | None = None) -> "Auditor":
+    def auditor(
+        self,
+        baseline: Baseline | None = None,
+        limits: Limits | None = None,
+        cache: Path | None = None,
+        device: str | None = None,
+    ) -> "Auditor":
         """An Auditor with these settings (the model is loaded on its first comparison)."""
         from .api import Auditor
 
@@ -67,6 +73,8 @@ class Config:
             accepted_wording=self.accepted_wording,
             baseline=baseline,
             limits=limits or Limits(),
+            cache=cache,
+            device=device,
         )
 
 

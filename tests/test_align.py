@@ -117,14 +117,57 @@ def test_json_contract(seed_pair):
     assert text  # offsets above index the decoded text itself
 
 
-def test_pooled_bead_similarity_matches_its_table():
-    from auditor.align import _BeadScorer
+def test_pooled_bead_gains_match_the_bead_similarity():
+    from auditor.align import BEAD_SHAPES, AlignOptions, NullModel, _Band, _BandSimilarity, _gains, _Side, bead_similarity
     from auditor.segment import segment
 
     sents = segment("One two three. Four five. Six seven eight nine.")
     rng = np.random.default_rng(0)
     vecs = rng.normal(size=(3, 8)).astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-    scorer = _BeadScorer(vecs, vecs, sents, sents)
-    sims, _ = scorer.table(2, 1)
-    assert np.isclose(sims[1, 0], scorer.similarity([1, 2], [0]), atol=1e-6)
+    side = _Side.of(vecs, sents)
+    band = _Band.full(3, 3)
+    gains = _gains(side, side, band, _BandSimilarity(side, side, band), NullModel(0.0, 1.0, 0.0, 3), AlignOptions(merge_penalty=0.0))
+    cell = lambda i, j: 4 * i + j  # DP cell (i, j) of the full 4 x 4 band
+    assert np.isclose(gains[BEAD_SHAPES.index((2, 1))][cell(3, 1)], bead_similarity(side, side, [1, 2], [0]), atol=1e-6)
+    assert np.isclose(gains[BEAD_SHAPES.index((1, 3))][cell(1, 3)], bead_similarity(side, side, [0], [0, 1, 2]), atol=1e-6)
+
+
+def _joined(results, side):
+    """Sentence vectors and sentences of several comparisons' `side` documents, one after another."""
+    from auditor.segment import Sentence
+
+    vectors, sentences = [], []
+    for result in results:
+        vectors.append(result.alignment.cand_vectors if side == "candidate" else result.alignment.ref_vectors)
+        shift = sentences[-1].paragraph + 1 if sentences else 0
+        for s in getattr(result, f"{side}_sentences"):
+            sentences.append(Sentence(len(sentences), s.start, s.end, s.text, s.paragraph + shift))
+    return np.concatenate(vectors), sentences
+
+
+def test_banded_search_finds_the_exact_path(seed_pair, compare_seeds):
+    """Searching only around the coarse path (forced here at every size) aligns what the whole matrix aligns."""
+    from auditor.align import AlignOptions, align
+
+    cand = _joined([seed_pair, compare_seeds("002", "001")], "candidate")  # 000 then 002
+    ref = _joined([seed_pair, compare_seeds("000", "003")], "reference")  # 001 then 003
+    exact = align(cand[0], ref[0], cand[1], ref[1], AlignOptions(full_dp_cells=10**9))
+    banded = align(cand[0], ref[0], cand[1], ref[1], AlignOptions(full_dp_cells=0))
+    aligned = [(b.candidate, b.reference, b.similarity) for b in exact.beads if b.aligned]
+    assert [(b.candidate, b.reference, b.similarity) for b in banded.beads if b.aligned] == aligned
+    assert len(aligned) > 11 and exact.null == banded.null
+    seed_alone = align(seed_pair.alignment.cand_vectors, seed_pair.alignment.ref_vectors,
+                       seed_pair.candidate_sentences, seed_pair.reference_sentences, AlignOptions(full_dp_cells=0))
+    assert seed_alone.beads == seed_pair.alignment.beads
+
+
+def test_null_model_of_a_large_pair_comes_from_a_sample(seed_pair, compare_seeds):
+    from auditor.align import AlignOptions, align
+
+    cand = _joined([seed_pair, compare_seeds("002", "001")], "candidate")
+    ref = _joined([seed_pair, compare_seeds("000", "003")], "reference")
+    exact = align(cand[0], ref[0], cand[1], ref[1]).null
+    sampled = align(cand[0], ref[0], cand[1], ref[1], AlignOptions(full_dp_cells=0, null_sample=60)).null
+    assert sampled.threshold != exact.threshold and abs(sampled.threshold - exact.threshold) < 0.02
+    assert sampled.trials == exact.trials == len(cand[1])

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 AUDIT = [sys.executable, "-c", "from auditor.cli import main; main()"]
 
@@ -13,11 +15,34 @@ def audit(*args, **kwargs):
     return subprocess.run([*AUDIT, *args], cwd=ROOT, capture_output=True, text=True, **kwargs)
 
 
+# Runs the CLI and, as the process exits, prints whether torch was ever imported.
+TORCH_PROBE = "import atexit, sys\natexit.register(lambda: print('TORCH' if 'torch' in sys.modules else 'NO-TORCH'))\nfrom auditor.cli import main\nmain()"
+
+
+def audit_probe(*args, **kwargs):
+    return subprocess.run([sys.executable, "-c", TORCH_PROBE, *args], cwd=ROOT, capture_output=True, text=True, **kwargs)
+
+
 def test_help_does_not_import_torch():
-    code = "import sys; sys.argv = ['audit', '--help']\nfrom auditor.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\nprint('TORCH' if 'torch' in sys.modules else 'NO-TORCH')"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    out = audit_probe("--help")
     assert "compare" in out.stdout
     assert out.stdout.strip().endswith("NO-TORCH")
+
+
+@pytest.mark.parametrize(
+    "args, error",
+    [
+        (["compare", "000"], "Error: Missing argument 'reference'."),
+        (["compare", "000", "001", "--device", "tpu"], "Error: Invalid value for '--device'"),
+        (["compare", "nope.txt", "001"], "audit: error: nope.txt: no such file"),
+        (["compare", "000", "tests"], "audit: error: tests: not a regular file"),
+    ],
+)
+def test_usage_and_input_errors_exit_2_before_torch_is_imported(args, error):
+    out = audit_probe(*args)
+    assert out.returncode == 2
+    assert error in out.stderr and "Traceback" not in out.stderr
+    assert out.stdout.strip() == "NO-TORCH"
 
 
 def test_missing_file_is_one_line_and_exit_2():
