@@ -128,10 +128,10 @@ class Auditor:
         summary = summarise(result.alignment, result.candidate_sentences, result.reference_sentences, kept, self.score_options, counts)
         return replace(result, findings=kept, summary=summary)
 
-    def compare_documents(self, candidate: Document, reference: Document) -> CompareResult:
-        """Audit `candidate` against `reference`."""
+    def compare_documents(self, candidate: Document, reference: Document, encoder: "Encoder | None" = None) -> CompareResult:
+        """Audit `candidate` against `reference`; pass one `encoder` to many comparisons to encode each text once."""
         pair = self.prepare(candidate, reference)
-        encoder = self.encoder()
+        encoder = encoder or self.encoder()
         cand_vectors, ref_vectors = self.encode([pair.candidate_sentences, pair.reference_sentences], encoder)
         return self.finish(pair, cand_vectors, ref_vectors, encoder)
 

@@ -23,7 +23,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from tabulate import tabulate
 
@@ -33,6 +33,9 @@ from .detect import SEVERITIES
 from .errors import AuditError, ExitCode, InputError
 from .files import LineLog
 from .load import load_file
+
+if TYPE_CHECKING:
+    from .embed import Encoder
 
 CHUNK_SIZE = 8  # pairs whose sentences are embedded in one model call
 VERDICTS = ("pass", "incomplete", "fail", "not_counterparts", "unmatched", "error")
@@ -153,9 +156,10 @@ def _field(row: dict, key: str, path: Path, where: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def audit_pairs(auditor: Auditor, pairs: Sequence[Pair]) -> Iterator[dict]:
+def audit_pairs(auditor: Auditor, pairs: Sequence[Pair], encoder: "Encoder | None" = None) -> Iterator[dict]:
     """Audit a chunk of pairs, embedding all their sentences in one model call; one record per pair,
-    in order, each yielded as soon as its pair is done. A pair that fails becomes an error record."""
+    in order, each yielded as soon as its pair is done. A pair that fails becomes an error record.
+    Pass one `encoder` for a whole run so a sentence repeated across chunks is encoded once."""
     prepared = []
     for pair in pairs:
         try:
@@ -163,7 +167,7 @@ def audit_pairs(auditor: Auditor, pairs: Sequence[Pair]) -> Iterator[dict]:
         except AuditError as exc:
             prepared.append(exc)
     ready = [p for p in prepared if not isinstance(p, Exception)]
-    encoder = auditor.encoder()  # one per chunk: the detectors reuse what the chunk's call encoded
+    encoder = encoder or auditor.encoder()  # the detectors reuse what this call encoded
     vectors = iter(auditor.encode([s for p in ready for s in (p.candidate_sentences, p.reference_sentences)], encoder))
     for pair, item in zip(pairs, prepared):
         if isinstance(item, Exception):
@@ -213,8 +217,9 @@ def run_local(auditor: Auditor, pairs: Sequence[Pair], jobs: int = 1, chunk_size
     """Records of `pairs` in their order: in this process, or in `jobs` worker processes."""
     chunks = [pairs[k : k + chunk_size] for k in range(0, len(pairs), chunk_size)]
     if jobs <= 1 or len(chunks) <= 1:
+        encoder = auditor.encoder()
         for chunk in chunks:
-            yield from audit_pairs(auditor, chunk)
+            yield from audit_pairs(auditor, chunk, encoder)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -235,12 +240,13 @@ def run_local(auditor: Auditor, pairs: Sequence[Pair], jobs: int = 1, chunk_size
 
 
 _worker_auditor: Auditor | None = None
+_worker_encoder: "Encoder | None" = None
 
 
 def _start_worker(auditor: Auditor, workers: int) -> None:
     """Worker setup: share the cores instead of oversubscribing them, load the model once, and
     leave when the parent dies (even by SIGKILL), since only the parent writes results."""
-    global _worker_auditor
+    global _worker_auditor, _worker_encoder
     import multiprocessing
     from multiprocessing.connection import wait
 
@@ -252,12 +258,12 @@ def _start_worker(auditor: Auditor, workers: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     torch.set_num_threads(max(1, (os.cpu_count() or 1) // workers))
     _worker_auditor = auditor
-    auditor.embedder()
+    _worker_encoder = auditor.encoder()
 
 
 def _audit_chunk(pairs: Sequence[Pair]) -> list[dict]:
     assert _worker_auditor is not None, "worker not started"
-    return list(audit_pairs(_worker_auditor, pairs))
+    return list(audit_pairs(_worker_auditor, pairs, _worker_encoder))
 
 
 # --------------------------------------------------------------------------------------------

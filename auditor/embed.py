@@ -138,13 +138,15 @@ def load_embedder(name: str | None = None, device: str | None = None) -> Embedde
 class Encoder:
     """Encodes the texts of one run: each distinct text once, from the cache where it is there.
 
-    `encoded` counts the texts the model itself had to encode.
+    `encoded` counts the texts the model itself had to encode. The memo keeps at most `memo_limit`
+    vectors (the oldest go first), so a run over millions of pairs stays in bounded memory.
     """
 
     embedder: Embedder
     cache: "EmbeddingCache | None" = None
     memo: dict[str, "np.ndarray"] = field(default_factory=dict, repr=False)
     encoded: int = 0
+    memo_limit: int = 200_000  # about 300 MB of 384-dimensional float32 vectors
 
     def __call__(self, texts: Sequence[str]) -> "np.ndarray":
         import numpy as np
@@ -161,4 +163,8 @@ class Encoder:
                 self.cache.put(self.embedder.key, missing, vectors)
         if not texts:
             return np.zeros((0, self.embedder.dimension), dtype=np.float32)
-        return np.stack([self.memo[t] for t in texts])
+        vectors = np.stack([self.memo[t] for t in texts])
+        if len(self.memo) > self.memo_limit:
+            for text in list(self.memo)[: len(self.memo) - self.memo_limit]:
+                del self.memo[text]
+        return vectors

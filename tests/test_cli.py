@@ -35,7 +35,7 @@ def test_help_does_not_import_torch():
         (["compare", "000"], "Error: Missing argument 'reference'."),
         (["compare", "000", "001", "--device", "tpu"], "Error: Invalid value for '--device'"),
         (["compare", "nope.txt", "001"], "audit: error: nope.txt: no such file"),
-        (["compare", "000", "tests"], "audit: error: tests: not a regular file"),
+        (["compare", "000", "tests"], "audit: error: tests: is a directory, not a text file"),
     ],
 )
 def test_usage_and_input_errors_exit_2_before_torch_is_imported(args, error):
