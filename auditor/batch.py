@@ -383,11 +383,13 @@ def stream_records(
     jobs: int = 1,
     chunk_size: int = CHUNK_SIZE,
     bar: bool = False,
+    engine: Callable[[Sequence[Pair]], Iterable[dict]] | None = None,
 ) -> BatchSummary:
     """Audit `pairs` not in `done`, passing each record line to `write` as soon as it is ready.
 
     `ready` holds records decided before any audit (documents --auto found no counterpart for);
     they are written first. `done` holds the records a resumed run found in its output.
+    `engine` audits the pairs left to do (default: the local engine with `jobs` and `chunk_size`).
     """
     wanted = {p.id for p in pairs} | {r["id"] for r in ready}
     summary = BatchSummary()
@@ -405,7 +407,7 @@ def stream_records(
             write(to_line(record))
             summary.add(record)
             progress.update(record)
-        for record in run_local(auditor, todo, jobs, chunk_size):
+        for record in engine(todo) if engine else run_local(auditor, todo, jobs, chunk_size):
             write(to_line(record))
             summary.add(record)
             summary.audited += 1
@@ -427,6 +429,7 @@ def run_batch(
     jobs: int,
     chunk_size: int,
     bar: bool,
+    engine: Callable[[Sequence[Pair]], Iterable[dict]] | None = None,
 ) -> BatchSummary:
     """`audit batch`: check the model and the output first (cheap), then read the manifest or pair
     the folder, then audit and stream the records."""
@@ -436,6 +439,6 @@ def run_batch(
     sink, done = open_output(output, resume)
     try:
         pairs, ready = (read_manifest(manifest), []) if manifest else auto_pairs(auditor, auto, pattern)
-        return stream_records(auditor, pairs, sink.write, done=done, ready=ready, jobs=jobs, chunk_size=chunk_size, bar=bar)
+        return stream_records(auditor, pairs, sink.write, done=done, ready=ready, jobs=jobs, chunk_size=chunk_size, bar=bar, engine=engine)
     finally:
         sink.close()

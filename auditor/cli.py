@@ -121,6 +121,11 @@ def compare(
     raise typer.Exit(exit_code(result.summary, exit_zero))
 
 
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
 class MatchFormat(str, Enum):
     table = "table"
     json = "json"
@@ -135,7 +140,17 @@ def batch(
     resume: bool = typer.Option(False, "--resume", help="Skip the pairs already in --output and append the rest."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes, each loading the model once."),
     chunk_size: int = typer.Option(8, "--chunk-size", min=1, help="Pairs whose sentences are embedded in one model call."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local: this machine (--jobs); ray: a Ray Data actor pool (needs auditor[ray])."),
+    address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: the Ray cluster to join, e.g. ray://head:10001 or auto (default: start Ray on this machine)."),
+    workers: int = typer.Option(2, "--workers", min=1, help="With --engine ray: actors, each loading the model once."),
+    cpus_per_worker: Optional[int] = typer.Option(None, "--cpus-per-worker", min=1, help="With --engine ray: CPUs reserved per actor, its torch threads (default: cores / workers locally, 1 on a cluster)."),
+    gpus_per_worker: float = typer.Option(0.0, "--gpus-per-worker", min=0.0, help="With --engine ray: GPUs per actor; fractions share a GPU."),
     model: Optional[str] = MODEL_OPTION,
+    fail_on: Optional[FailOn] = FAIL_ON_OPTION,
+    max_penalty: Optional[float] = MAX_PENALTY_OPTION,
+    min_coverage: Optional[float] = MIN_COVERAGE_OPTION,
+    exit_zero: bool = EXIT_ZERO_OPTION,
+    config: Optional[Path] = CONFIG_OPTION,
 ) -> None:
     """Audit many candidate/reference pairs with one model load: one JSON Lines record per pair.
 
@@ -149,9 +164,21 @@ def batch(
     settings = load_config(config).override(
         fail_on=fail_on.value if fail_on else None, max_penalty=max_penalty, min_coverage=min_coverage, model=model, corpus=None
     )
+    auditor = settings.auditor()
+    scheduler = None
+    if engine is Engine.ray:
+        from functools import partial
+
+        from .ray_engine import import_ray, run_ray
+
+        import_ray()  # a missing extra is one line before any work
+        scheduler = partial(
+            run_ray, auditor, address=address, workers=workers, cpus_per_worker=cpus_per_worker,
+            gpus_per_worker=gpus_per_worker, chunk_size=chunk_size,
+        )
     summary = run_batch(
-        settings.auditor(), manifest=manifest, auto=auto, pattern=pattern, output=output, resume=resume,
-        jobs=jobs, chunk_size=chunk_size, bar=sys.stderr.isatty(),
+        auditor, manifest=manifest, auto=auto, pattern=pattern, output=output, resume=resume,
+        jobs=jobs, chunk_size=chunk_size, bar=sys.stderr.isatty(), engine=scheduler,
     )
     print(summary.render(), end="", file=sys.stdout if output else sys.stderr)
     raise typer.Exit(ExitCode.PASSED if exit_zero and summary.exit_code == ExitCode.GATE_FAILED else summary.exit_code)
