@@ -23,7 +23,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from tabulate import tabulate
 
@@ -33,6 +33,9 @@ from .detect import SEVERITIES
 from .errors import AuditError, ExitCode, InputError
 from .files import LineLog
 from .load import load_file
+
+if TYPE_CHECKING:
+    from .batch_parquet import ParquetParts
 
 CHUNK_SIZE = 8  # pairs whose sentences are embedded in one model call
 VERDICTS = ("pass", "incomplete", "fail", "not_counterparts", "unmatched", "error")
@@ -275,16 +278,26 @@ class StdoutLines:
         pass
 
 
-def open_output(output: Path | None, resume: bool) -> tuple[LineLog | StdoutLines, list[dict]]:
+def open_output(output: Path | None, resume: bool, parquet: bool = False) -> tuple[LineLog | StdoutLines | ParquetParts, list[dict]]:
     """Where records go, and the records a resumed run finds there already.
 
     Without --resume an existing non-empty output is refused rather than overwritten: rerunning a
     killed run without the flag would otherwise throw away everything it had done.
     """
     if output is None:
+        if parquet:
+            raise AuditError("--format parquet needs --output DIR (the folder for its part files)")
         if resume:
             raise AuditError("--resume needs --output FILE (records on stdout cannot be resumed)")
         return StdoutLines(), []
+    if parquet:
+        from .batch_parquet import ParquetParts
+
+        if output.exists() and not output.is_dir():
+            raise AuditError(f"{output}: not a folder; --format parquet writes parts into an output folder")
+        if ParquetParts.parts(output) and not resume:
+            raise AuditError(f"{output}: already holds parts; pass --resume to finish that run, or remove them")
+        return ParquetParts(output), ParquetParts.records(output) if resume else []
     if resume:
         done = previous_records(output)
         return LineLog(output, append=True), done
@@ -430,13 +443,14 @@ def run_batch(
     chunk_size: int,
     bar: bool,
     engine: Callable[[Sequence[Pair]], Iterable[dict]] | None = None,
+    parquet: bool = False,
 ) -> BatchSummary:
     """`audit batch`: check the model and the output first (cheap), then read the manifest or pair
     the folder, then audit and stream the records."""
     from .embed import model_path
 
     model_path(auditor.model)  # a missing model is one error here, not one per worker
-    sink, done = open_output(output, resume)
+    sink, done = open_output(output, resume, parquet)
     try:
         pairs, ready = (read_manifest(manifest), []) if manifest else auto_pairs(auditor, auto, pattern)
         return stream_records(auditor, pairs, sink.write, done=done, ready=ready, jobs=jobs, chunk_size=chunk_size, bar=bar, engine=engine)

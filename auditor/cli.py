@@ -126,6 +126,11 @@ class Engine(str, Enum):
     ray = "ray"
 
 
+class BatchFormat(str, Enum):
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
 class MatchFormat(str, Enum):
     table = "table"
     json = "json"
@@ -136,7 +141,8 @@ def batch(
     manifest: Optional[Path] = typer.Argument(None, help="CSV (header candidate,reference[,id]) or JSON Lines manifest; paths are relative to its folder."),
     auto: Optional[Path] = typer.Option(None, "--auto", help="Instead of a manifest: pair this folder's documents as `audit match` does."),
     pattern: str = typer.Option("*.txt", "--pattern", help="With --auto: the folder's files that are documents."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="JSON Lines file for the records (default: stdout; the summary then goes to stderr)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="JSON Lines file for the records, or with --format parquet a folder (default: stdout; the summary then goes to stderr)."),
+    output_format: BatchFormat = typer.Option(BatchFormat.jsonl, "--format", "-f", help="jsonl: one line per record; parquet: part files in the --output folder (needs pyarrow, in auditor[ray])."),
     resume: bool = typer.Option(False, "--resume", help="Skip the pairs already in --output and append the rest."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes, each loading the model once."),
     chunk_size: int = typer.Option(8, "--chunk-size", min=1, help="Pairs whose sentences are embedded in one model call."),
@@ -179,6 +185,7 @@ def batch(
     summary = run_batch(
         auditor, manifest=manifest, auto=auto, pattern=pattern, output=output, resume=resume,
         jobs=jobs, chunk_size=chunk_size, bar=sys.stderr.isatty(), engine=scheduler,
+        parquet=output_format is BatchFormat.parquet,
     )
     print(summary.render(), end="", file=sys.stdout if output else sys.stderr)
     raise typer.Exit(ExitCode.PASSED if exit_zero and summary.exit_code == ExitCode.GATE_FAILED else summary.exit_code)

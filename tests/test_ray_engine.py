@@ -59,14 +59,23 @@ def test_ray_writes_the_local_engines_records(manifest, local, on_ray):
     assert "52 pairs audited" in ray_run.stdout and "exit code 2" in ray_run.stdout
 
 
-def test_ray_resume_audits_only_the_missing_pairs(manifest, local, on_ray, tmp_path):
-    out = tmp_path / "out.jsonl"
-    kept = on_ray[1].read_bytes().splitlines(keepends=True)[:-3]  # a run stopped three pairs short
-    out.write_bytes(b"".join(kept) + b'{"id": "gen-0')  # and a torn last write
-    run = run_audit("batch", str(manifest), "-o", str(out), "--resume", "--engine", "ray", "--workers", "2")
+def test_ray_resume_into_parquet_audits_only_the_missing_pairs(manifest, local, on_ray, tmp_path):
+    from auditor.batch_parquet import ParquetParts
+
+    out = tmp_path / "parts"
+    done = ParquetParts(out)  # a run stopped three pairs short
+    for line in on_ray[1].read_text().splitlines()[:-3]:
+        done.write(line)
+    done.close()
+    run = run_audit("batch", str(manifest), "-o", str(out), "-f", "parquet", "--resume", "--engine", "ray", "--workers", "2")
     assert run.returncode == ExitCode.USAGE_ERROR, run.stderr
     assert "3 pairs audited" in run.stdout and "49 already done" in run.stdout
-    assert out.read_bytes() == local[1]
+    import pyarrow.parquet
+
+    table = pyarrow.parquet.read_table(out)
+    assert [p.name for p in ParquetParts.parts(out)] == ["part-00000.parquet", "part-00001.parquet"]
+    assert table.column("record").to_pylist() == local[1].decode().splitlines()
+    assert table.column("verdict").to_pylist()[-3:] == ["fail", "fail", "error"]
 
 
 def test_ray_engine_without_ray_is_one_line_and_exit_2(manifest):
