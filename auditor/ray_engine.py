@@ -78,7 +78,10 @@ def run_ray(
     started = not ray.is_initialized()
     if started:
         local = {} if address else {"num_cpus": max(workers * cpus, os.cpu_count() or 1)}
-        ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING, **local)
+        try:
+            ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING, **local)
+        except (ConnectionError, ValueError, RuntimeError) as exc:
+            raise AuditError(f"cannot {'connect to the Ray cluster at ' + address if address else 'start Ray'}: {exc}") from None
         logging.getLogger("ray.data").setLevel(logging.WARNING)  # its INFO lines would drown the per-pair log
     try:
         yield from _records(ray, auditor, pairs, workers, cpus, gpus_per_worker, chunk_size)
