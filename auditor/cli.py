@@ -147,7 +147,7 @@ def batch(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes, each loading the model once."),
     chunk_size: int = typer.Option(8, "--chunk-size", min=1, help="Pairs whose sentences are embedded in one model call."),
     engine: Engine = typer.Option(Engine.local, "--engine", help="local: this machine (--jobs); ray: a Ray Data actor pool (needs auditor[ray])."),
-    address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: the Ray cluster to join, e.g. ray://head:10001 or auto (default: start Ray on this machine)."),
+    address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: the Ray cluster to join, e.g. auto or head:6379 (default: start Ray on this machine)."),
     workers: int = typer.Option(2, "--workers", min=1, help="With --engine ray: actors, each loading the model once."),
     cpus_per_worker: Optional[int] = typer.Option(None, "--cpus-per-worker", min=1, help="With --engine ray: CPUs reserved per actor, its torch threads (default: cores / workers locally, 1 on a cluster)."),
     gpus_per_worker: float = typer.Option(0.0, "--gpus-per-worker", min=0.0, help="With --engine ray: GPUs per actor; fractions share a GPU."),
