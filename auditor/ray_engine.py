@@ -79,7 +79,8 @@ def run_ray(
     if started:
         local = {} if address else {"num_cpus": max(workers * cpus, os.cpu_count() or 1)}
         try:
-            ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING, **local)
+            # "local": a new Ray of our own, never some other cluster this machine happens to run
+            ray.init(address=address or "local", include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING, **local)
         except (ConnectionError, ValueError, RuntimeError) as exc:
             raise AuditError(f"cannot {'connect to the Ray cluster at ' + address if address else 'start Ray'}: {exc}") from None
         logging.getLogger("ray.data").setLevel(logging.WARNING)  # its INFO lines would drown the per-pair log
