@@ -12,11 +12,12 @@ export TOKENIZERS_PARALLELISM := false
 venv: $(STAMP)
 
 # torch first, pinned: that version is a CPU wheel; letting pip choose pulls CUDA packages.
+# The ray extra too, so that `make test` runs the Ray engine's test.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,ray]'
 	touch $(STAMP)
 
 demo: $(STAMP)

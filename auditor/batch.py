@@ -35,6 +35,7 @@ from .files import LineLog
 from .load import load_file
 
 if TYPE_CHECKING:
+    from .batch_parquet import ParquetParts
     from .embed import Encoder
 
 CHUNK_SIZE = 8  # pairs whose sentences are embedded in one model call
@@ -282,16 +283,26 @@ class StdoutLines:
         pass
 
 
-def open_output(output: Path | None, resume: bool) -> tuple[LineLog | StdoutLines, list[dict]]:
+def open_output(output: Path | None, resume: bool, parquet: bool = False) -> tuple[LineLog | StdoutLines | ParquetParts, list[dict]]:
     """Where records go, and the records a resumed run finds there already.
 
     Without --resume an existing non-empty output is refused rather than overwritten: rerunning a
     killed run without the flag would otherwise throw away everything it had done.
     """
     if output is None:
+        if parquet:
+            raise AuditError("--format parquet needs --output DIR (the folder for its part files)")
         if resume:
             raise AuditError("--resume needs --output FILE (records on stdout cannot be resumed)")
         return StdoutLines(), []
+    if parquet:
+        from .batch_parquet import ParquetParts
+
+        if output.exists() and not output.is_dir():
+            raise AuditError(f"{output}: not a folder; --format parquet writes parts into an output folder")
+        if ParquetParts.parts(output) and not resume:
+            raise AuditError(f"{output}: already holds parts; pass --resume to finish that run, or remove them")
+        return ParquetParts(output), ParquetParts.records(output) if resume else []
     if resume:
         done = previous_records(output)
         return LineLog(output, append=True), done
@@ -390,11 +401,13 @@ def stream_records(
     jobs: int = 1,
     chunk_size: int = CHUNK_SIZE,
     bar: bool = False,
+    engine: Callable[[Sequence[Pair]], Iterable[dict]] | None = None,
 ) -> BatchSummary:
     """Audit `pairs` not in `done`, passing each record line to `write` as soon as it is ready.
 
     `ready` holds records decided before any audit (documents --auto found no counterpart for);
     they are written first. `done` holds the records a resumed run found in its output.
+    `engine` audits the pairs left to do (default: the local engine with `jobs` and `chunk_size`).
     """
     wanted = {p.id for p in pairs} | {r["id"] for r in ready}
     summary = BatchSummary()
@@ -412,7 +425,7 @@ def stream_records(
             write(to_line(record))
             summary.add(record)
             progress.update(record)
-        for record in run_local(auditor, todo, jobs, chunk_size):
+        for record in engine(todo) if engine else run_local(auditor, todo, jobs, chunk_size):
             write(to_line(record))
             summary.add(record)
             summary.audited += 1
@@ -434,15 +447,17 @@ def run_batch(
     jobs: int,
     chunk_size: int,
     bar: bool,
+    engine: Callable[[Sequence[Pair]], Iterable[dict]] | None = None,
+    parquet: bool = False,
 ) -> BatchSummary:
     """`audit batch`: check the model and the output first (cheap), then read the manifest or pair
     the folder, then audit and stream the records."""
     from .embed import model_path
 
     model_path(auditor.model)  # a missing model is one error here, not one per worker
-    sink, done = open_output(output, resume)
+    sink, done = open_output(output, resume, parquet)
     try:
         pairs, ready = (read_manifest(manifest), []) if manifest else auto_pairs(auditor, auto, pattern)
-        return stream_records(auditor, pairs, sink.write, done=done, ready=ready, jobs=jobs, chunk_size=chunk_size, bar=bar)
+        return stream_records(auditor, pairs, sink.write, done=done, ready=ready, jobs=jobs, chunk_size=chunk_size, bar=bar, engine=engine)
     finally:
         sink.close()

@@ -132,6 +132,16 @@ def compare(
     raise typer.Exit(exit_code(result.summary, exit_zero))
 
 
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
+class BatchFormat(str, Enum):
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
 class MatchFormat(str, Enum):
     table = "table"
     json = "json"
@@ -142,10 +152,16 @@ def batch(
     manifest: Optional[Path] = typer.Argument(None, help="CSV (header candidate,reference[,id]) or JSON Lines manifest; paths are relative to its folder."),
     auto: Optional[Path] = typer.Option(None, "--auto", help="Instead of a manifest: pair this folder's documents as `audit match` does."),
     pattern: str = typer.Option("*.txt", "--pattern", help="With --auto: the folder's files that are documents."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="JSON Lines file for the records (default: stdout; the summary then goes to stderr)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="JSON Lines file for the records, or with --format parquet a folder (default: stdout; the summary then goes to stderr)."),
+    output_format: BatchFormat = typer.Option(BatchFormat.jsonl, "--format", "-f", help="jsonl: one line per record; parquet: part files in the --output folder (needs pyarrow, in auditor[ray])."),
     resume: bool = typer.Option(False, "--resume", help="Skip the pairs already in --output and append the rest."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes, each loading the model once."),
     chunk_size: int = typer.Option(8, "--chunk-size", min=1, help="Pairs whose sentences are embedded in one model call."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local: this machine (--jobs); ray: a Ray Data actor pool (needs auditor[ray])."),
+    address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: the Ray cluster to join, e.g. auto or head:6379 (default: start Ray on this machine)."),
+    workers: int = typer.Option(2, "--workers", min=1, help="With --engine ray: actors, each loading the model once."),
+    cpus_per_worker: Optional[int] = typer.Option(None, "--cpus-per-worker", min=1, help="With --engine ray: CPUs reserved per actor, its torch threads (default: cores / workers locally, 1 on a cluster)."),
+    gpus_per_worker: float = typer.Option(0.0, "--gpus-per-worker", min=0.0, help="With --engine ray: GPUs per actor; fractions share a GPU."),
     model: Optional[str] = MODEL_OPTION,
     fail_on: Optional[FailOn] = FAIL_ON_OPTION,
     max_penalty: Optional[float] = MAX_PENALTY_OPTION,
@@ -167,9 +183,22 @@ def batch(
     settings = load_config(config).override(
         fail_on=fail_on.value if fail_on else None, max_penalty=max_penalty, min_coverage=min_coverage, model=model, corpus=None
     )
+    auditor = settings.auditor(cache=cache, device=device.value)
+    scheduler = None
+    if engine is Engine.ray:
+        from functools import partial
+
+        from .ray_engine import import_ray, run_ray
+
+        import_ray()  # a missing extra is one line before any work
+        scheduler = partial(
+            run_ray, auditor, address=address, workers=workers, cpus_per_worker=cpus_per_worker,
+            gpus_per_worker=gpus_per_worker, chunk_size=chunk_size,
+        )
     summary = run_batch(
-        settings.auditor(cache=cache, device=device.value), manifest=manifest, auto=auto, pattern=pattern, output=output, resume=resume,
-        jobs=jobs, chunk_size=chunk_size, bar=sys.stderr.isatty(),
+        auditor, manifest=manifest, auto=auto, pattern=pattern, output=output, resume=resume,
+        jobs=jobs, chunk_size=chunk_size, bar=sys.stderr.isatty(), engine=scheduler,
+        parquet=output_format is BatchFormat.parquet,
     )
     print(summary.render(), end="", file=sys.stdout if output else sys.stderr)
     raise typer.Exit(ExitCode.PASSED if exit_zero and summary.exit_code == ExitCode.GATE_FAILED else summary.exit_code)
