@@ -9,7 +9,8 @@ beside a process that does only that, measured in the same run on the same machi
 - alignment alone on synthetic pairs of 1k, 5k and 20k sentences a side (vectors given): time,
   traced peak memory and the process's peak RSS, each in its own process;
 - `audit batch` over 1,000 synthetic article pairs (benchmarks/corpus.py) against a process that
-  encodes each distinct sentence of them once; skipped, saying so, where `audit batch` is missing.
+  encodes each distinct sentence of them once, the two taking slices of the pairs turn about;
+  skipped, saying so, where `audit batch` is missing.
 
 "Fresh process" means a new interpreter with the operating system's file cache warm: one untimed
 run of each command comes first, then timed runs alternate between the contenders.
@@ -167,10 +168,13 @@ def bench_alignment(sizes: list[int], repeat: int) -> list[dict]:
     return [json.loads(run([sys.executable, "-c", ALIGN, str(n), str(repeat)])[1].stdout) for n in sizes]
 
 
-def bench_batch(pairs: int, work: Path) -> dict:
+def bench_batch(pairs: int, work: Path, slices: int) -> dict:
     """`audit batch` over `pairs` synthetic article pairs against the floor on their distinct sentences.
 
-    Skipped, with the reason, when this checkout's `audit` has no batch command.
+    The pairs are cut into `slices` manifests, and the floor and `audit batch` take them turn about
+    (each a fresh process: floor on slice 1, batch on slice 1, floor on slice 2, ...), so that other
+    load on a shared machine falls on both alike instead of on whichever ran first. Skipped, with
+    the reason, when this checkout's `audit` has no batch command.
     """
     probe = subprocess.run(AUDIT + ["batch", "--help"], cwd=ROOT, env=ENV, capture_output=True, text=True)
     if probe.returncode != 0:
@@ -180,16 +184,30 @@ def bench_batch(pairs: int, work: Path) -> dict:
 
     manifest = write_corpus(work / "corpus", pairs, seed=1)
     with open(manifest, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    documents = [manifest.parent / row[side] for row in rows for side in ("candidate", "reference")]
-    occurrences = sentences_of(documents)
-    distinct = list(dict.fromkeys(occurrences))
-    floor = [sys.executable, "-c", FLOOR, str(write_texts(distinct, work, "batch-texts.json"))]
-    args = [arg.format(manifest=manifest, output=work / "batch.jsonl") for arg in BATCH_ARGS]
-    floor_seconds, floor_done = run(floor)
-    batch_seconds, _ = run(AUDIT + args, cwd=manifest.parent, ok=(0, 1, 3))
-    return {"pairs": len(rows), "sentences": len(occurrences), "distinct": len(distinct), "floor": floor_seconds,
-            "floor_split": json.loads(floor_done.stdout), "batch": batch_seconds}
+        reader = csv.DictReader(handle)
+        header, rows = reader.fieldnames, list(reader)
+    size = -(-len(rows) // slices)
+    result = {"pairs": len(rows), "slices": [], "sentences": 0, "distinct": 0, "floor": 0.0, "batch": 0.0}
+    for k in range(0, len(rows), size):
+        part = manifest.parent / f"slice-{k // size}.csv"
+        with open(part, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, header)
+            writer.writeheader()
+            writer.writerows(rows[k : k + size])
+        documents = [manifest.parent / row[side] for row in rows[k : k + size] for side in ("candidate", "reference")]
+        occurrences = sentences_of(documents)
+        distinct = list(dict.fromkeys(occurrences))
+        floor = [sys.executable, "-c", FLOOR, str(write_texts(distinct, work, f"batch-texts-{k // size}.json"))]
+        args = [arg.format(manifest=part, output=work / f"batch-{k // size}.jsonl") for arg in BATCH_ARGS]
+        floor_seconds, floor_done = run(floor)
+        batch_seconds, _ = run(AUDIT + args, cwd=manifest.parent, ok=(0, 1, 3))
+        result["slices"].append({"pairs": len(rows[k : k + size]), "distinct": len(distinct), "floor": floor_seconds,
+                                 "floor_split": json.loads(floor_done.stdout), "batch": batch_seconds, "load": _load()})
+        result["sentences"] += len(occurrences)
+        result["distinct"] += len(distinct)
+        result["floor"] += floor_seconds
+        result["batch"] += batch_seconds
+    return result
 
 
 def _check(ok: bool) -> str:
@@ -258,12 +276,16 @@ def report(results: dict, command: str) -> str:
         lines += [f"Skipped: {b['skipped']}", ""]
     else:
         lines += [
-            f"{b['pairs']} pairs from `benchmarks/corpus.py` ({b['sentences']} sentences, {b['distinct']} distinct); "
-            f"the floor encodes each distinct sentence once ({b['floor_split']['load']:.2f} s import and load, "
-            f"{b['floor_split']['encode']:.2f} s encode).",
+            f"{b['pairs']} pairs from `benchmarks/corpus.py` ({b['sentences']} sentences, {b['distinct']} distinct within "
+            f"their slice), in {len(b['slices'])} slices taken turn about: the floor process encodes each distinct sentence "
+            "of a slice once, then `audit batch` audits the slice.",
             "",
-            tabulate([["floor", f"{b['floor']:.1f}", "1.00"], ["audit batch", f"{b['batch']:.1f}", f"{b['batch'] / b['floor']:.2f}"]],
-                     ["process", "seconds", "× floor"], tablefmt="github"),
+            tabulate([[n + 1, s["pairs"], s["distinct"], f"{s['floor_split']['load']:.1f} + {s['floor_split']['encode']:.1f}",
+                       f"{s['floor']:.1f}", f"{s['batch']:.1f}", f"{s['batch'] / s['floor']:.2f}", s["load"]]
+                      for n, s in enumerate(b["slices"])]
+                     + [["all", b["pairs"], b["distinct"], "", f"{b['floor']:.1f}", f"{b['batch']:.1f}", f"{b['batch'] / b['floor']:.2f}", ""]],
+                     ["slice", "pairs", "distinct sentences", "floor load + encode s", "floor s", "audit batch s", "× floor",
+                      "load average after"], tablefmt="github"),
             "",
             f"Target: at most 1.25 × the floor: {_check(b['batch'] <= 1.25 * b['floor'])}.",
             "",
@@ -275,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each contender (default 3)")
     parser.add_argument("--pairs", type=int, default=1000, help="article pairs for the batch section (default 1000)")
+    parser.add_argument("--slices", type=int, default=4, help="batch section: manifests the floor and audit batch take turn about (default 4)")
     parser.add_argument("--sizes", default="1000,5000,20000", help="sentences a side for the alignment section")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="where to write the report")
     args = parser.parse_args(argv)
@@ -286,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, measure in (("help", lambda: bench_help(args.repeat)),
                               ("compare", lambda: bench_compare(args.repeat, work)),
                               ("alignment", lambda: bench_alignment(sizes, args.repeat)),
-                              ("batch", lambda: bench_batch(args.pairs, work))):
+                              ("batch", lambda: bench_batch(args.pairs, work, args.slices))):
             print(f"benchmark: {name} …", file=sys.stderr, flush=True)
             results[name] = measure()
     results.update(load_after=_load(), seconds=time.perf_counter() - started)
