@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from tabulate import tabulate
@@ -33,11 +33,13 @@ from .detect import SEVERITIES
 from .errors import AuditError, ExitCode, InputError
 from .files import LineLog
 from .load import load_file
+from .storage import beside, is_uri, read_uri
 
 if TYPE_CHECKING:
     from .batch_parquet import ParquetParts
     from .embed import Encoder
 
+MAX_MANIFEST_BYTES = 2**30  # a manifest is read whole; a remote one is refused above this
 CHUNK_SIZE = 8  # pairs whose sentences are embedded in one model call
 VERDICTS = ("pass", "incomplete", "fail", "not_counterparts", "unmatched", "error")
 VERDICT_EXIT = {
@@ -63,22 +65,21 @@ class Pair:
 # --------------------------------------------------------------------------------------------
 
 
-def read_manifest(path: Path) -> list[Pair]:
-    """Pairs of a CSV (header candidate,reference[,id]) or JSON Lines manifest.
+def read_manifest(path: str | Path) -> list[Pair]:
+    """Pairs of a CSV (header candidate,reference[,id]) or JSON Lines manifest, a local path or a URI.
 
-    Paths are relative to the manifest's folder. A pair without an id gets 'candidate|reference'
-    (as written), so ids stay stable when rows are added or reordered. Anything wrong with the
-    manifest itself stops the run before any pair is audited.
+    Relative paths start from the manifest's folder; URIs and absolute paths stand as they are. A
+    pair without an id gets 'candidate|reference' (as written), so ids stay stable when rows are
+    added or reordered. Anything wrong with the manifest itself stops the run before any pair is
+    audited.
     """
+    path = str(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read manifest ({exc.strerror or exc})") from None
+        text = _manifest_bytes(path).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: manifest is not valid UTF-8 (byte offset {exc.start})") from None
-    jsonl = path.suffix.lower() in (".jsonl", ".ndjson") or (
-        path.suffix.lower() != ".csv" and text.lstrip().startswith("{")
-    )
+    suffix = PurePosixPath(path).suffix.lower()
+    jsonl = suffix in (".jsonl", ".ndjson") or (suffix != ".csv" and text.lstrip().startswith("{"))
     rows = _jsonl_rows(text, path) if jsonl else _csv_rows(text, path)
     pairs, seen = [], {}
     for where, row in rows:
@@ -87,13 +88,22 @@ def read_manifest(path: Path) -> list[Pair]:
         if pair_id in seen:
             raise InputError(f"{path}: {where}: pair id {pair_id!r} repeats {seen[pair_id]}")
         seen[pair_id] = where
-        pairs.append(Pair(pair_id, str(path.parent / cand), str(path.parent / ref)))
+        pairs.append(Pair(pair_id, beside(path, cand), beside(path, ref)))
     if not pairs:
         raise InputError(f"{path}: manifest lists no pairs")
     return pairs
 
 
-def _csv_rows(text: str, path: Path) -> Iterator[tuple[str, dict]]:
+def _manifest_bytes(path: str) -> bytes:
+    if is_uri(path):
+        return read_uri(path, MAX_MANIFEST_BYTES, " (a manifest may have at most 1 GB)")
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read manifest ({exc.strerror or exc})") from None
+
+
+def _csv_rows(text: str, path: str) -> Iterator[tuple[str, dict]]:
     reader = csv.DictReader(io.StringIO(text))
     missing = {"candidate", "reference"} - set(reader.fieldnames or ())
     if missing:
@@ -104,7 +114,7 @@ def _csv_rows(text: str, path: Path) -> Iterator[tuple[str, dict]]:
             yield f"line {reader.line_num}", row
 
 
-def _jsonl_rows(text: str, path: Path) -> Iterator[tuple[str, dict]]:
+def _jsonl_rows(text: str, path: str) -> Iterator[tuple[str, dict]]:
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
@@ -145,7 +155,7 @@ def _document_record(path: Path, verdict: str, key: str, message: str) -> dict:
     return {**_head(Pair(path.name, str(path), None), verdict), key: message}
 
 
-def _field(row: dict, key: str, path: Path, where: str) -> str:
+def _field(row: dict, key: str, path: str, where: str) -> str:
     value = row.get(key)
     if not isinstance(value, str) or not value.strip():
         raise InputError(f"{path}: {where}: no {key} path")
@@ -164,7 +174,7 @@ def audit_pairs(auditor: Auditor, pairs: Sequence[Pair], encoder: "Encoder | Non
     prepared = []
     for pair in pairs:
         try:
-            prepared.append(auditor.prepare(load_file(Path(pair.candidate)), load_file(Path(pair.reference))))
+            prepared.append(auditor.prepare(load_file(pair.candidate), load_file(pair.reference)))
         except AuditError as exc:
             prepared.append(exc)
     ready = [p for p in prepared if not isinstance(p, Exception)]
@@ -439,7 +449,7 @@ def stream_records(
 def run_batch(
     auditor: Auditor,
     *,
-    manifest: Path | None,
+    manifest: str | None,
     auto: Path | None,
     pattern: str,
     output: Path | None,

@@ -149,7 +149,7 @@ class MatchFormat(str, Enum):
 
 @app.command()
 def batch(
-    manifest: Optional[Path] = typer.Argument(None, help="CSV (header candidate,reference[,id]) or JSON Lines manifest; paths are relative to its folder."),
+    manifest: Optional[str] = typer.Argument(None, help="CSV (header candidate,reference[,id]) or JSON Lines manifest, a path or a URI such as s3://bucket/pairs.csv; relative paths in it start from its folder."),
     auto: Optional[Path] = typer.Option(None, "--auto", help="Instead of a manifest: pair this folder's documents as `audit match` does."),
     pattern: str = typer.Option("*.txt", "--pattern", help="With --auto: the folder's files that are documents."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="JSON Lines file for the records, or with --format parquet a folder (default: stdout; the summary then goes to stderr)."),

@@ -16,6 +16,7 @@ from pathlib import Path
 from .errors import InputError
 from .markup import count_tags, html_to_text
 from .segment import MAX_SENTENCE_CHARS
+from .storage import is_uri, read_uri
 
 DEFAULT_CORPUS = Path("seeds")
 
@@ -205,25 +206,33 @@ def _refuse_binary(text: str, source: str) -> None:
 
 
 def load(spec: str, corpus: Path = DEFAULT_CORPUS, encoding: str | None = None, limits: Limits = Limits()) -> Document:
-    """Load a document from a path or seed id."""
-    return load_file(resolve(spec, corpus), encoding, limits)
+    """Load a document from a path, a URI or a seed id."""
+    return load_file(spec if is_uri(spec) else resolve(spec, corpus), encoding, limits)
 
 
-def load_file(path: Path, encoding: str | None = None, limits: Limits = Limits()) -> Document:
-    """Load a document from a path only (manifests and folders name files, not seed ids); refuse one
-    too large to read before reading it."""
+def load_file(path: Path | str, encoding: str | None = None, limits: Limits = Limits()) -> Document:
+    """Load a document from a path or a URI (manifests and folders name files, not seed ids);
+    refuse one too large to read before reading it."""
+    location = str(path)
+    max_bytes = 4 * limits.max_chars + 4  # no encoding spends more than 4 bytes (and a BOM) on a character
+    hint = f", more than the limit of {limits.max_chars:,} characters (raise it with --max-chars)"
+    if is_uri(location):
+        data = read_uri(location, max_bytes, hint)
+    else:
+        data = _read_local(Path(location), max_bytes, hint)
+    text, used, notes = decode(data, location, encoding)
+    document = Document.from_text(text, path=location, encoding=used, notes=notes)
+    limits.check_text(document, location)
+    return document
+
+
+def _read_local(path: Path, max_bytes: int, hint: str) -> bytes:
     if not path.is_file():
         raise InputError(f"{path}: {'not a regular file' if path.exists() else 'no such file'}")
     try:
         size = path.stat().st_size
-        if size > 4 * limits.max_chars + 4:  # no encoding spends more than 4 bytes (and a BOM) on a character
-            raise InputError(
-                f"{path}: too large: {size:,} bytes, more than the limit of {limits.max_chars:,} characters (raise it with --max-chars)"
-            )
-        data = path.read_bytes()
+        if size > max_bytes:
+            raise InputError(f"{path}: too large: {size:,} bytes{hint}")
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    text, used, notes = decode(data, str(path), encoding)
-    document = Document.from_text(text, path=str(path), encoding=used, notes=notes)
-    limits.check_text(document, str(path))
-    return document

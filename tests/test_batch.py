@@ -106,6 +106,35 @@ def test_errors_do_not_stop_the_run_and_exit_2(tmp_path, seed_pair):
     assert re.search(r"^error +1$", run.stderr, re.M)
 
 
+def test_manifest_and_documents_as_uris(tmp_path, seed_pair):
+    """A manifest named by URI, its relative paths taken from the URI's folder, a document by URI:
+    read through pyarrow's filesystems (file:// here, s3:// or gs:// the same way, offline-testable)."""
+    pytest.importorskip("pyarrow.fs", reason="URIs are read with pyarrow, from the ray extra")
+    for name in ("000_88841e910d11a9d7.txt", "001_25b45a1f2acf4c89.txt"):
+        (tmp_path / name).write_bytes((SEEDS / name).read_bytes())
+    (tmp_path / "pairs.csv").write_text(
+        "id,candidate,reference\n"
+        "relative,000_88841e910d11a9d7.txt,001_25b45a1f2acf4c89.txt\n"
+        f"uri,{(tmp_path / '000_88841e910d11a9d7.txt').as_uri()},001_25b45a1f2acf4c89.txt\n"
+        "missing,000_88841e910d11a9d7.txt,nope.txt\n"
+        "scheme,nosuch://bucket/000.txt,001_25b45a1f2acf4c89.txt\n"
+    )
+    manifest = (tmp_path / "pairs.csv").as_uri()
+    run = audit("batch", manifest)
+    assert run.returncode == ExitCode.USAGE_ERROR, run.stderr
+    records = {r["id"]: r for r in map(json.loads, run.stdout.splitlines())}
+    base = tmp_path.as_uri()
+    assert records["relative"]["candidate"] == f"{base}/000_88841e910d11a9d7.txt"
+    expected = seed_pair.to_dict()
+    for pair in ("relative", "uri"):
+        assert records[pair]["verdict"] == "fail"
+        assert {k: records[pair]["result"][k] for k in SAME} == {k: expected[k] for k in SAME}
+    assert records["missing"]["error"] == f"{base}/nope.txt: no such file"
+    assert records["scheme"]["error"] == "nosuch://bucket/000.txt: cannot read (Unrecognized filesystem type in URI: nosuch://bucket/000.txt)"
+    gone = audit("batch", f"{base}/absent.csv")
+    assert (gone.returncode, gone.stderr) == (ExitCode.USAGE_ERROR, f"audit: error: {base}/absent.csv: no such file\n")
+
+
 PASSING = "The council approved the budget on Tuesday. It will not raise taxes."
 UNRELATED = "Heavy rain closed fourteen schools in Valencia. The river burst its banks overnight."
 

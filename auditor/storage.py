@@ -1,0 +1,57 @@
+"""Where manifests and documents are read from: local paths, or any filesystem pyarrow understands.
+
+A location with a scheme (`s3://`, `gs://`, `abfs://`, `hdfs://`, `file://`, ...) is read through
+`pyarrow.fs`, which comes with the `auditor[ray]` extra: a manifest on object storage can name
+documents beside it, and Ray workers read each document where they run. Anything else is a path
+on this machine. Every failure is an InputError naming the location.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+from .errors import InputError
+
+# A scheme of two or more characters, so that a Windows drive letter (C:\...) stays a path.
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
+
+
+def is_uri(location: str) -> bool:
+    """Whether `location` names a file on a pyarrow filesystem rather than a local path."""
+    return bool(_URI.match(location))
+
+
+def beside(manifest: str, location: str) -> str:
+    """`location` as written in `manifest`: a URI or an absolute path as it is, a relative path
+    taken from the manifest's folder (a URI's folder for a manifest that is a URI)."""
+    if is_uri(location) or Path(location).is_absolute():
+        return location
+    if is_uri(manifest):
+        return posixpath.join(manifest.rsplit("/", 1)[0], location)
+    return str(Path(manifest).parent / location)
+
+
+def read_uri(uri: str, max_bytes: int, hint: str = "") -> bytes:
+    """The bytes of the file at `uri`; one too large (over `max_bytes`) is refused before reading
+    and `hint` says how to raise the limit."""
+    try:
+        import pyarrow
+        from pyarrow import fs
+    except ImportError:
+        raise InputError(f"{uri}: reading a URI needs pyarrow: pip install 'auditor[ray]'") from None
+    try:
+        filesystem, path = fs.FileSystem.from_uri(uri)
+        info = filesystem.get_file_info(path)
+        if info.type == fs.FileType.NotFound:
+            raise InputError(f"{uri}: no such file")
+        if info.type != fs.FileType.File:
+            raise InputError(f"{uri}: not a regular file")
+        if info.size is not None and info.size > max_bytes:
+            raise InputError(f"{uri}: too large: {info.size:,} bytes{hint}")
+        with filesystem.open_input_stream(path) as stream:
+            return stream.read()
+    except (OSError, pyarrow.ArrowException) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"{uri}: cannot read ({reason})") from None
