@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -62,3 +63,14 @@ def run_audit(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 def audit_cli():
     """audit_cli('compare', '000', '001', cwd=...) -> CompletedProcess."""
     return run_audit
+
+
+def verdicts_and_findings(data: bytes) -> list:
+    """What a pipeline acts on in each record: the id, the verdict and each finding's place and grade
+    (a figure's 4th decimal may differ between workers; see the README on order)."""
+    records = [json.loads(line) for line in data.decode().splitlines()]
+    return [
+        (r["id"], r["verdict"], r.get("error"),
+         [(f["category"], f["severity"], f["candidate_span"], f["reference_span"]) for f in r.get("result", {}).get("findings", [])])
+        for r in records
+    ]
