@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import io
 from bisect import bisect_right
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .detect import SEVERITIES
-from .files import write_atomic
 from .result import CompareResult
 
 if TYPE_CHECKING:
@@ -18,6 +16,7 @@ if TYPE_CHECKING:
 PATH_COLOUR = "#e8001c"  # the alignment path: a red no cell of the colour map takes
 SEVERITY_COLOURS = {"critical": "#7a0177", "major": "#fd8d3c", "minor": "#fecc5c"}
 UNALIGNED_HATCH = "////"
+UNALIGNED_COLOUR = "#4a90d9"  # rows and columns with no counterpart
 
 
 def worst_severity_by_sentence(result: CompareResult) -> dict[int, str]:
@@ -50,9 +49,9 @@ def draw_map(result: CompareResult) -> "Figure":
     strip = figure.add_subplot(grid[0, 1], sharey=ax)
     image = ax.imshow(similarity, cmap="Greys", vmin=0.0, vmax=1.0, aspect="auto", interpolation="nearest")
     for i in sorted(set(range(n)) - result.alignment.aligned_indices("candidate")):
-        ax.add_patch(Rectangle((-0.5, i - 0.5), m, 1, fill=False, hatch=UNALIGNED_HATCH, edgecolor="#4a90d9", linewidth=0))
+        _hatch(ax, (-0.5, i - 0.5), m, 1)
     for j in sorted(set(range(m)) - result.alignment.aligned_indices("reference")):
-        ax.add_patch(Rectangle((j - 0.5, -0.5), 1, n, fill=False, hatch=UNALIGNED_HATCH, edgecolor="#4a90d9", linewidth=0))
+        _hatch(ax, (j - 0.5, -0.5), 1, n)
     centres = []
     for bead in result.alignment.beads:
         if bead.aligned:
@@ -80,11 +79,18 @@ def draw_map(result: CompareResult) -> "Figure":
     figure.colorbar(image, ax=strip, label="cosine similarity", shrink=0.5)
     handles = [
         Patch(fill=False, edgecolor=PATH_COLOUR, label="aligned"),
-        Patch(fill=False, hatch=UNALIGNED_HATCH, edgecolor="#4a90d9", label="no counterpart"),
+        Patch(fill=False, hatch=UNALIGNED_HATCH, edgecolor=UNALIGNED_COLOUR, label="no counterpart"),
         *(Patch(color=SEVERITY_COLOURS[s], label=s) for s in SEVERITIES),
     ]
     figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=7, frameon=False)
     return figure
+
+
+def _hatch(ax, corner: tuple[float, float], width: float, height: float) -> None:
+    """Hatch a row or column that has no counterpart."""
+    from matplotlib.patches import Rectangle
+
+    ax.add_patch(Rectangle(corner, width, height, fill=False, hatch=UNALIGNED_HATCH, edgecolor=UNALIGNED_COLOUR, linewidth=0))
 
 
 def render_png(result: CompareResult) -> bytes:
@@ -92,7 +98,3 @@ def render_png(result: CompareResult) -> bytes:
     buffer = io.BytesIO()
     draw_map(result).savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()
-
-
-def write_map(result: CompareResult, path: Path) -> None:
-    write_atomic(path, render_png(result))

@@ -106,8 +106,11 @@ class Auditor:
             glossary=self.glossary,
         )
         findings, accepted = accept_wording(detect(context), self.accepted_wording)
-        summary = summarise(alignment, cand_sents, ref_sents, findings, self.score_options, {"accepted_wording": accepted, "baseline": 0})
-        result = CompareResult(
+        findings, known = self.baseline.split(findings) if self.baseline else (findings, [])
+        summary = summarise(
+            alignment, cand_sents, ref_sents, findings, self.score_options, {"accepted_wording": accepted, "baseline": len(known)}
+        )
+        return CompareResult(
             candidate=pair.candidate,
             reference=pair.reference,
             candidate_sentences=cand_sents,
@@ -119,7 +122,6 @@ class Auditor:
             segmenter=getattr(self.segmenter, "name", type(self.segmenter).__name__),
             diffs=diffs,
         )
-        return self.apply_baseline(result, self.baseline) if self.baseline else result
 
     def apply_baseline(self, result: CompareResult, baseline: Baseline) -> CompareResult:
         """`result` without the findings `baseline` knows, its verdict decided again on what is left."""

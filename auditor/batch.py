@@ -33,13 +33,13 @@ from .detect import SEVERITIES
 from .errors import AuditError, ExitCode, InputError
 from .files import LineLog
 from .load import load_file
-from .storage import beside, is_uri, read_uri
+from .storage import beside, read_bytes
 
 if TYPE_CHECKING:
     from .batch_parquet import ParquetParts
     from .embed import Encoder
 
-MAX_MANIFEST_BYTES = 2**30  # a manifest is read whole; a remote one is refused above this
+MAX_MANIFEST_BYTES = 2**30  # a manifest is read whole; a larger one is refused
 CHUNK_SIZE = 8  # pairs whose sentences are embedded in one model call
 VERDICTS = ("pass", "incomplete", "fail", "not_counterparts", "unmatched", "error")
 VERDICT_EXIT = {
@@ -75,7 +75,7 @@ def read_manifest(path: str | Path) -> list[Pair]:
     """
     path = str(path)
     try:
-        text = _manifest_bytes(path).decode("utf-8-sig")
+        text = read_bytes(path, MAX_MANIFEST_BYTES, " (a manifest may have at most 1 GB)").decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: manifest is not valid UTF-8 (byte offset {exc.start})") from None
     suffix = PurePosixPath(path).suffix.lower()
@@ -92,15 +92,6 @@ def read_manifest(path: str | Path) -> list[Pair]:
     if not pairs:
         raise InputError(f"{path}: manifest lists no pairs")
     return pairs
-
-
-def _manifest_bytes(path: str) -> bytes:
-    if is_uri(path):
-        return read_uri(path, MAX_MANIFEST_BYTES, " (a manifest may have at most 1 GB)")
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read manifest ({exc.strerror or exc})") from None
 
 
 def _csv_rows(text: str, path: str) -> Iterator[tuple[str, dict]]:
@@ -193,11 +184,6 @@ def audit_pairs(auditor: Auditor, pairs: Sequence[Pair], encoder: "Encoder | Non
             yield error_record(pair, f"internal error: {type(exc).__name__}: {exc}")
             continue
         yield {**_head(pair, result.summary.verdict), "result": result.to_dict()}
-
-
-def audit_pair(auditor: Auditor, pair: Pair) -> dict:
-    """The record of one pair."""
-    return next(audit_pairs(auditor, [pair]))
 
 
 def error_record(pair: Pair, message: str) -> dict:

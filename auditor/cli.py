@@ -10,13 +10,16 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from .errors import AuditError, ExitCode
 from .files import write_atomic
-from .load import Limits
+from .load import DEFAULT_CORPUS, Limits
+
+if TYPE_CHECKING:
+    from .config import Config
 
 app = typer.Typer(
     name="audit",
@@ -68,6 +71,24 @@ def _note(message: str) -> None:
     print(f"audit: {message}", file=sys.stderr)
 
 
+def _emit(text: str, output: Path | None) -> None:
+    """The command's result: to `output` (written atomically) or to stdout."""
+    if output:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+
+
+def _settings(config: Path | None, fail_on: FailOn | None, max_penalty: float | None, min_coverage: float | None,
+              model: str | None, corpus: Path | None) -> Config:
+    """The configuration file's settings with the command-line options that were given on top."""
+    from .config import load_config
+
+    return load_config(config).override(
+        fail_on=fail_on.value if fail_on else None, max_penalty=max_penalty, min_coverage=min_coverage, model=model, corpus=corpus
+    )
+
+
 @app.callback()
 def _root() -> None:
     """Audit machine-translated text against its clean counterpart."""
@@ -97,13 +118,10 @@ def compare(
 ) -> None:
     """Align CANDIDATE with REFERENCE sentence by sentence and report what does not match."""
     from .baseline import Baseline, write_baseline as save_baseline
-    from .config import load_config
     from .formats import render
     from .score import exit_code
 
-    settings = load_config(config).override(
-        fail_on=fail_on.value if fail_on else None, max_penalty=max_penalty, min_coverage=min_coverage, model=model, corpus=corpus
-    )
+    settings = _settings(config, fail_on, max_penalty, min_coverage, model, corpus)
     limits = Limits(max_chars=max_chars, max_sentences=max_sentences)
     known = Baseline.load(baseline) if baseline and not write_baseline else None
     auditor = settings.auditor(baseline=known, limits=limits, cache=cache, device=device.value)
@@ -119,11 +137,7 @@ def compare(
         suppressed = result.summary.suppressed["baseline"]
         stale = len(known) - suppressed
         _note(f"baseline {baseline}: {suppressed} findings suppressed" + (f", {stale} entries no longer match" if stale else ""))
-    text = render(result, output_format.value)
-    if output:
-        write_atomic(output, text)
-    else:
-        sys.stdout.write(text)
+    _emit(render(result, output_format.value), output)
     if report:
         from .report import write_report
 
@@ -176,13 +190,11 @@ def batch(
     Exit code over all pairs: 2 if any pair had an error, else 1 if any failed the gate, else 3 if any was not a counterpart pair (or, with --auto, a document had none), else 0.
     """
     from .batch import run_batch
-    from .config import load_config
+    from .score import zero_if_asked
 
     if (manifest is None) == (auto is None):
         raise typer.BadParameter("give either a MANIFEST or --auto DIR")
-    settings = load_config(config).override(
-        fail_on=fail_on.value if fail_on else None, max_penalty=max_penalty, min_coverage=min_coverage, model=model, corpus=None
-    )
+    settings = _settings(config, fail_on, max_penalty, min_coverage, model, None)
     auditor = settings.auditor(cache=cache, device=device.value)
     scheduler = None
     if engine is Engine.ray:
@@ -201,14 +213,14 @@ def batch(
         parquet=output_format is BatchFormat.parquet,
     )
     print(summary.render(), end="", file=sys.stdout if output else sys.stderr)
-    raise typer.Exit(ExitCode.PASSED if exit_zero and summary.exit_code == ExitCode.GATE_FAILED else summary.exit_code)
+    raise typer.Exit(zero_if_asked(summary.exit_code, exit_zero))
 
 
 @app.command()
 def match(
     documents: list[str] = typer.Argument(..., help="Folders (their files matching --pattern), files, or seed ids."),
     pattern: str = typer.Option("*.txt", "--pattern", help="Which files of a folder are documents."),
-    corpus: Path = typer.Option(Path("seeds"), "--corpus", help="Folder where seed ids are looked up."),
+    corpus: Path = typer.Option(DEFAULT_CORPUS, "--corpus", help="Folder where seed ids are looked up."),
     model: Optional[str] = MODEL_OPTION,
     output_format: MatchFormat = typer.Option(MatchFormat.table, "--format", "-f", help="table for people, json for machines."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file instead of stdout."),
@@ -218,11 +230,7 @@ def match(
     from .match import load_documents, match_documents, render
 
     result = match_documents(Auditor(model=model), load_documents(documents, corpus, pattern))
-    text = result.to_json() if output_format is MatchFormat.json else render(result)
-    if output:
-        write_atomic(output, text)
-    else:
-        sys.stdout.write(text)
+    _emit(result.to_json() if output_format is MatchFormat.json else render(result), output)
 
 
 def main() -> None:

@@ -40,7 +40,6 @@ class ConfigError(AuditError):
 class Config:
     """Every setting a comparison takes from the configuration file, with the built-in defaults."""
 
-    path: Path | None = None  # the file these settings came from; None for the defaults alone
     fail_on: str = "major"
     max_penalty: float | None = None
     min_coverage: float | None = None
@@ -78,13 +77,16 @@ class Config:
         )
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest audit.toml, or pyproject.toml with a [tool.audit] table, in `start` or a folder above it."""
+def find_config(start: Path) -> tuple[Path, dict] | None:
+    """The nearest audit.toml, or pyproject.toml with a [tool.audit] table, in `start` or a folder
+    above it, with its parsed contents."""
     for folder in (start.resolve(), *start.resolve().parents):
         for name in CONFIG_NAMES:
             candidate = folder / name
-            if candidate.is_file() and (name == "audit.toml" or "audit" in _read(candidate).get("tool", {})):
-                return candidate
+            if candidate.is_file():
+                data = _read(candidate)
+                if name == "audit.toml" or "audit" in data.get("tool", {}):
+                    return candidate, data
     return None
 
 
@@ -92,10 +94,10 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
     """Settings from `path`, or from the file `find_config` finds; the defaults when there is none."""
     if path is not None and not Path(path).is_file():
         raise ConfigError(f"{path}: no such configuration file")
-    path = Path(path) if path is not None else find_config(start or Path.cwd())
-    if path is None:
+    found = (Path(path), _read(Path(path))) if path is not None else find_config(start or Path.cwd())
+    if found is None:
         return Config()
-    data = _read(path)
+    path, data = found
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("audit", {})
         where = "[tool.audit]"
@@ -126,7 +128,7 @@ def _parse(table: Any, path: Path, where: str) -> Config:
     unknown = sorted(set(table) - set(KEYS))
     if unknown:
         raise fail(f"unknown key '{unknown[0]}' in {where} (known: {', '.join(KEYS)})")
-    settings: dict[str, Any] = {"path": path}
+    settings: dict[str, Any] = {}
     if "fail-on" in table:
         settings["fail_on"] = _choice(table["fail-on"], FAIL_ON, "fail-on", fail)
     if "max-penalty" in table:
@@ -167,7 +169,7 @@ def _number(value: Any, key: str, fail, low: float, high: float | None) -> float
 
 
 def _is_pair(value: Any) -> bool:
-    return isinstance(value, list) and len(value) == 2 and all(isinstance(w, str) and w.strip() for w in value)
+    return _strings(value) and len(value) == 2
 
 
 def _strings(value: Any) -> bool:

@@ -24,8 +24,13 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except BaseException as exc:  # an interrupt too: no temporary file is left behind
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise AuditError(f"{path}: cannot write ({exc.strerror or exc})") from None
+            raise _os_error(path, "write", exc) from None
         raise
+
+
+def _os_error(path: Path, what: str, exc: OSError) -> AuditError:
+    """One line naming the file, what could not be done, and the system's reason."""
+    return AuditError(f"{path}: cannot {what} ({exc.strerror or exc})")
 
 
 class LineLog:
@@ -42,7 +47,7 @@ class LineLog:
         try:
             self._fd = os.open(self.path, flags, 0o644)
         except OSError as exc:
-            raise AuditError(f"{path}: cannot write ({exc.strerror or exc})") from None
+            raise _os_error(path, "write", exc) from None
 
     @staticmethod
     def recover(path: Path) -> list[bytes]:
@@ -53,13 +58,13 @@ class LineLog:
         except FileNotFoundError:
             return []
         except OSError as exc:
-            raise AuditError(f"{path}: cannot read ({exc.strerror or exc})") from None
+            raise _os_error(path, "read", exc) from None
         complete = data.rfind(b"\n") + 1
         if complete < len(data):
             try:
                 os.truncate(path, complete)
             except OSError as exc:
-                raise AuditError(f"{path}: cannot drop its partial last line ({exc.strerror or exc})") from None
+                raise _os_error(path, "drop its partial last line", exc) from None
         return data[:complete].split(b"\n")[:-1]
 
     def write(self, line: str) -> None:
@@ -70,7 +75,7 @@ class LineLog:
                 payload = payload[os.write(self._fd, payload) :]
             os.fsync(self._fd)
         except OSError as exc:
-            raise AuditError(f"{self.path}: cannot write ({exc.strerror or exc})") from None
+            raise _os_error(self.path, "write", exc) from None
 
     def close(self) -> None:
         os.close(self._fd)

@@ -7,14 +7,18 @@ text; an end column is the column just after the last character, as SARIF define
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
+from bisect import bisect_right
+from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
-from .detect import CATEGORIES, SEVERITIES, Finding
+from .detect import CATEGORIES, Finding
 from .detect.base import Span
 from .load import Document
 from .result import CompareResult
+from .score import fails_gate
 
 FORMATS = ("table", "json", "jsonl", "github", "sarif")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -32,15 +36,21 @@ def render(result: CompareResult, output_format: str) -> str:
 
 
 def jsonl(result: CompareResult) -> str:
-    """One line: the JSON document of one pair, compact (the record `audit batch` writes per pair)."""
+    """One line: the JSON document of one pair, compact (`audit batch` carries the same document as its records' `result`)."""
     return json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def position(text: str, offset: int) -> tuple[int, int]:
     """1-based (line, column) of character `offset` in `text`."""
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
+    starts = _line_starts(text)
+    line = bisect_right(starts, offset)
+    return line, offset - starts[line - 1] + 1
+
+
+@lru_cache(maxsize=4)
+def _line_starts(text: str) -> list[int]:
+    """Where each line of `text` begins, found once per document rather than once per finding."""
+    return [0, *(m.end() for m in re.finditer("\n", text))]
 
 
 def region(document: Document, span: Span) -> dict:
@@ -52,9 +62,7 @@ def region(document: Document, span: Span) -> dict:
 
 def level(finding: Finding, fail_on: str) -> str:
     """"error" for a finding that fails the gate (at or above fail-on), "warning" for the rest."""
-    if fail_on != "never" and SEVERITIES.index(finding.severity) <= SEVERITIES.index(fail_on):
-        return "error"
-    return "warning"
+    return "error" if fails_gate(finding.severity, fail_on) else "warning"
 
 
 def _primary(result: CompareResult, finding: Finding) -> tuple[Document, Span | None]:

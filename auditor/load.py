@@ -16,7 +16,7 @@ from pathlib import Path
 from .errors import InputError
 from .markup import count_tags, html_to_text
 from .segment import MAX_SENTENCE_CHARS
-from .storage import is_uri, read_uri
+from .storage import is_uri, read_bytes
 
 DEFAULT_CORPUS = Path("seeds")
 
@@ -216,23 +216,8 @@ def load_file(path: Path | str, encoding: str | None = None, limits: Limits = Li
     location = str(path)
     max_bytes = 4 * limits.max_chars + 4  # no encoding spends more than 4 bytes (and a BOM) on a character
     hint = f", more than the limit of {limits.max_chars:,} characters (raise it with --max-chars)"
-    if is_uri(location):
-        data = read_uri(location, max_bytes, hint)
-    else:
-        data = _read_local(Path(location), max_bytes, hint)
+    data = read_bytes(location, max_bytes, hint)
     text, used, notes = decode(data, location, encoding)
     document = Document.from_text(text, path=location, encoding=used, notes=notes)
     limits.check_text(document, location)
     return document
-
-
-def _read_local(path: Path, max_bytes: int, hint: str) -> bytes:
-    if not path.is_file():
-        raise InputError(f"{path}: {'not a regular file' if path.exists() else 'no such file'}")
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"{path}: too large: {size:,} bytes{hint}")
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None

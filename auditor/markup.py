@@ -52,10 +52,6 @@ class _TextExtractor(HTMLParser):
         if tag in _BLOCKS:
             self._break()
 
-    def handle_startendtag(self, tag: str, attrs: list) -> None:
-        if tag in _BLOCKS:
-            self._break()
-
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN and self._hidden:
             self._hidden -= 1

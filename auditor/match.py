@@ -115,14 +115,10 @@ def match_documents(auditor: Auditor, documents: Sequence[Document], tries: int 
         for i in range(len(documents))
         for j in [j for j in np.argsort(-similarity[i], kind="stable") if j != i][:tries]
     }
+    alignments = {(i, j): align(vectors[i], vectors[j], sentences[i], sentences[j], auditor.align_options) for i, j in sorted(nearest)}
     shares = {
-        (i, j): counterpart_share(
-            align(vectors[i], vectors[j], sentences[i], sentences[j], auditor.align_options),
-            len(sentences[i]),
-            len(sentences[j]),
-            auditor.score_options,
-        )
-        for i, j in sorted(nearest)
+        (i, j): counterpart_share(alignment, len(sentences[i]), len(sentences[j]), auditor.score_options)
+        for (i, j), alignment in alignments.items()
     }
     ranked = sorted(shares, key=lambda ij: (-shares[ij], -similarity[ij], ij))
     paired: dict[int, int] = {}
@@ -132,7 +128,11 @@ def match_documents(auditor: Auditor, documents: Sequence[Document], tries: int 
     names = [d.path or d.name for d in documents]
 
     def oriented(i: int, j: int) -> Counterparts:
-        garble = {k: _garble_count(auditor, documents, sentences, vectors, k, other) for k, other in ((i, j), (j, i))}
+        reverse = align(vectors[j], vectors[i], sentences[j], sentences[i], auditor.align_options)
+        garble = {
+            i: _garble_count(auditor, documents[i], documents[j], sentences[i], sentences[j], alignments[i, j]),
+            j: _garble_count(auditor, documents[j], documents[i], sentences[j], sentences[i], reverse),
+        }
         # More findings per sentence marks the candidate; compare the rates as cross products.
         rate_i, rate_j = garble[i] * len(sentences[j]), garble[j] * len(sentences[i])
         cand, ref = (j, i) if rate_j > rate_i else (i, j)
@@ -162,14 +162,12 @@ def _document_vector(vectors: np.ndarray, sentences: Sequence[Sentence]) -> np.n
     return total / max(float(np.linalg.norm(total)), 1e-12)
 
 
-def _garble_count(auditor: Auditor, documents, sentences, vectors, cand: int, ref: int) -> int:
-    """Garble findings on document `cand` audited against `ref` (text the reference shares is not counted)."""
+def _garble_count(
+    auditor: Auditor, cand: Document, ref: Document, cand_sents: Sequence[Sentence], ref_sents: Sequence[Sentence], alignment: Alignment
+) -> int:
+    """Garble findings on `cand` audited against `ref` (text the reference shares is not counted)."""
     embedder = auditor.embedder()
-    alignment: Alignment = align(vectors[cand], vectors[ref], sentences[cand], sentences[ref], auditor.align_options)
-    context = Context(
-        documents[cand].text, documents[ref].text, sentences[cand], sentences[ref], alignment, {},
-        embedder.vocabulary(), embedder.encode,
-    )
+    context = Context(cand.text, ref.text, cand_sents, ref_sents, alignment, {}, embedder.vocabulary(), embedder.encode)
     return sum(1 for _ in GarbleDetector().detect(context))
 
 

@@ -20,6 +20,7 @@ from .detect import SEVERITIES, Finding
 from .diff import GroupDiff, Hunk, Token, tokenize
 from .result import CompareResult
 from .safe_text import visible
+from .segment import sentence_at
 
 CONTEXT_WORDS = 4  # tokens of unchanged text shown on each side of a change
 MARKED_WORDS = 8  # a longer changed stretch shows this many words at each end
@@ -64,7 +65,7 @@ def render_marks(marks: list[Mark]) -> str:
 
 def excerpt(result: CompareResult, finding: Finding) -> tuple[list[Mark], str]:
     """The candidate around a finding with its change marked, and the reference around it."""
-    diff = result.diffs.get(finding.alignment) if finding.alignment is not None else None
+    diff = result.diffs.get(finding.alignment)
     cand, ref = _as_range(finding.candidate_span), _as_range(finding.reference_span)
     if diff:
         # The hunks holding the finding's candidate words; for a loss, the hunks holding its reference words.
@@ -150,8 +151,7 @@ def _reference_window(result: CompareResult, diff: GroupDiff, hunks: list[Hunk],
 def _flagged_marks(result: CompareResult, finding: Finding) -> list[Mark]:
     """A finding a reference-free check made: the flagged words in bold within their sentence."""
     span = finding.candidate_span
-    sentences = result.candidate_sentences
-    sentence = sentences[max(bisect_right([s.start for s in sentences], span.start) - 1, 0)]
+    sentence = sentence_at(result.candidate_sentences, span.start)
     tokens = tokenize([sentence]) or [Token(sentence.text, sentence.start, sentence.end)]
     start, end = _window(tokens, span.start, span.end)
     before, after = _ellipsis(start, end, tokens)
@@ -175,13 +175,12 @@ def _table(rows: list[list], headers: list[str]) -> str:
 def _header(result: CompareResult, map_name: str | None) -> list[str]:
     s = result.summary
     cand, ref = result.candidate_sentences, result.reference_sentences
-    aligned = {side: len(result.alignment.aligned_indices(side)) for side in ("candidate", "reference")}
     sides = (("candidate", cand), ("reference", ref))
     rows = [
         ["document"] + [code(doc.name) for doc in (result.candidate, result.reference)],
         ["sentences"] + [str(len(sents)) for _, sents in sides],
         ["words"] + [f"{sum(x.words for x in sents):,}" for _, sents in sides],
-        ["aligned sentences"] + [f"{aligned[side]} ({s.coverage[side]:.0%})" for side, _ in sides],
+        ["aligned sentences"] + [f"{len(sents) - s.unaligned[side]} ({s.coverage[side]:.0%})" for side, sents in sides],
         ["aligned words"] + [f"{s.word_coverage[side]:.0%}" for side, _ in sides],
         ["sentences with no counterpart"] + [str(s.unaligned[side]) for side, _ in sides],
     ]
@@ -265,7 +264,7 @@ def _unverified(result: CompareResult) -> list[str]:
         if finding.candidate_span:
             by_sentence.setdefault(bisect_right(starts, finding.candidate_span.start) - 1, []).append(finding)
     cand_lines, ref_lines = [], []
-    for k, bead in enumerate(result.alignment.beads):
+    for bead in result.alignment.beads:
         if bead.aligned:
             continue
         for i in bead.candidate:
@@ -278,14 +277,14 @@ def _unverified(result: CompareResult) -> list[str]:
     lines = [
         "## Unverified text",
         "",
-        f"### Candidate sentences with no counterpart ({len([l for l in cand_lines if l.startswith('- ')])})",
+        f"### Candidate sentences with no counterpart ({result.summary.unaligned['candidate']})",
         "",
         "Nothing in the reference matches these, so only the reference-free checks (garble, names spelled "
         "two ways, misspellings established elsewhere) ran on them; their findings are listed under each.",
         "",
         *(cand_lines or ["None."]),
         "",
-        f"### Reference sentences with no counterpart ({len(ref_lines)})",
+        f"### Reference sentences with no counterpart ({result.summary.unaligned['reference']})",
         "",
         *(ref_lines or ["None."]),
     ]
@@ -319,11 +318,11 @@ def render_markdown(result: CompareResult, map_name: str | None = None) -> str:
 
 def write_report(result: CompareResult, path: Path) -> Path:
     """Write the Markdown report and its alignment map (PNG, same name) atomically; returns the map's path."""
-    from .alignment_map import write_map
+    from .alignment_map import render_png
     from .files import write_atomic
 
     path = Path(path)
     map_path = path.with_suffix(".png")
-    write_map(result, map_path)
+    write_atomic(map_path, render_png(result))
     write_atomic(path, render_markdown(result, map_path.name))
     return map_path

@@ -137,11 +137,16 @@ def summarise(
     )
 
 
+def fails_gate(severity: str, fail_on: str) -> bool:
+    """Whether a finding of `severity` fails a gate set to `fail_on` (at or above it)."""
+    return fail_on != "never" and SEVERITIES.index(severity) <= SEVERITIES.index(fail_on)
+
+
 def gate_failures(by_severity: dict[str, int], penalty: float, coverage: dict[str, float], options: ScoreOptions) -> list[str]:
     """Every reason the gate fails, in a fixed order; an empty list means it passes."""
     reasons = []
     if options.fail_on != "never":
-        failing = SEVERITIES[: SEVERITIES.index(options.fail_on) + 1]
+        failing = [s for s in SEVERITIES if fails_gate(s, options.fail_on)]
         found = {s: by_severity[s] for s in failing if by_severity.get(s)}
         if found:
             listed = ", ".join(f"{n} {s}" for s, n in found.items())
@@ -165,7 +170,11 @@ VERDICT_EXIT = {
 
 def exit_code(summary: Summary, exit_zero: bool = False) -> ExitCode:
     """The process exit code for one comparison; `exit_zero` reports a failed gate without failing."""
-    code = VERDICT_EXIT[summary.verdict]
+    return zero_if_asked(VERDICT_EXIT[summary.verdict], exit_zero)
+
+
+def zero_if_asked(code: ExitCode, exit_zero: bool) -> ExitCode:
+    """--exit-zero: a failed gate exits 0; errors and non-counterparts keep their codes."""
     return ExitCode.PASSED if exit_zero and code == ExitCode.GATE_FAILED else code
 
 

@@ -16,7 +16,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
+from typing import Protocol, Sequence
 
 Span = tuple[int, int]
 
@@ -40,6 +40,12 @@ class Sentence:
     @property
     def words(self) -> int:
         return len(self.text.split())
+
+
+def sentence_at(sentences: Sequence[Sentence], offset: int) -> Sentence:
+    """The sentence that holds `offset`, or the last one before it."""
+    k = bisect.bisect_right([s.start for s in sentences], offset) - 1
+    return sentences[max(k, 0)]
 
 
 class Segmenter(Protocol):

@@ -33,9 +33,25 @@ def beside(manifest: str, location: str) -> str:
     return str(Path(manifest).parent / location)
 
 
-def read_uri(uri: str, max_bytes: int, hint: str = "") -> bytes:
-    """The bytes of the file at `uri`; one too large (over `max_bytes`) is refused before reading
-    and `hint` says how to raise the limit."""
+def read_bytes(location: str, max_bytes: int, hint: str = "") -> bytes:
+    """The bytes of the file at a path or URI; one too large (over `max_bytes`) is refused before
+    reading, and `hint` says how to raise the limit."""
+    return _read_uri(location, max_bytes, hint) if is_uri(location) else _read_local(Path(location), max_bytes, hint)
+
+
+def _read_local(path: Path, max_bytes: int, hint: str) -> bytes:
+    if not path.is_file():
+        raise InputError(f"{path}: {'not a regular file' if path.exists() else 'no such file'}")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"{path}: too large: {size:,} bytes{hint}")
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _read_uri(uri: str, max_bytes: int, hint: str) -> bytes:
     try:
         import pyarrow
         from pyarrow import fs

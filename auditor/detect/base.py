@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -10,8 +9,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from ..align import Alignment
-from ..diff import GroupDiff, Token
-from ..segment import Sentence
+from ..diff import GroupDiff, Token, tokenize
+from ..segment import Sentence, sentence_at
 
 if TYPE_CHECKING:
     import numpy as np
@@ -80,6 +79,11 @@ class Context:
         return {i: k for k, b in enumerate(self.alignment.beads) for i in b.candidate}
 
     @cached_property
+    def candidate_tokens(self) -> list[list[Token]]:
+        """The tokens of each candidate sentence, by sentence index: several detectors walk them all."""
+        return [tokenize([s]) for s in self.cand_sents]
+
+    @cached_property
     def sentence_starts(self) -> frozenset[int]:
         """Offsets where a sentence begins on either side: a capital there proves nothing."""
         return frozenset(s.start for s in self.cand_sents) | frozenset(s.start for s in self.ref_sents)
@@ -125,7 +129,7 @@ class Context:
             text, sents, span = self.ref_text, self.ref_sents, finding.reference_span
         before = after = ""
         if span is not None and sents:
-            first, last = _sentence_at(sents, span.start), _sentence_at(sents, span.end)
+            first, last = sentence_at(sents, span.start), sentence_at(sents, span.end)
             before = " ".join(_WORD.findall(text[first.start : span.start].casefold())[-FINGERPRINT_CONTEXT:])
             after = " ".join(_WORD.findall(text[span.end : max(last.end, span.end)].casefold())[:FINGERPRINT_CONTEXT])
         parts = (finding.category, _normalise(finding.candidate_text), _normalise(finding.reference_text), before, after)
@@ -145,12 +149,6 @@ class Detector:
 def _normalise(text: str) -> str:
     """Case, curly quotes and runs of whitespace do not change what a finding is about."""
     return " ".join(text.casefold().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').split())
-
-
-def _sentence_at(sents: Sequence[Sentence], offset: int) -> Sentence:
-    """The sentence that holds `offset`, or the last one before it."""
-    k = bisect.bisect_right([s.start for s in sents], offset) - 1
-    return sents[max(k, 0)]
 
 
 def quote(text: str) -> str:

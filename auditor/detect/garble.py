@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ..diff import STOPWORDS, tokenize
+from ..diff import STOPWORDS
 from .base import Context, Detector, Finding
 
 _STRAY_STOP = re.compile(r"[.!?][\"”’]?\s+[.!?](?=\s|$)")
@@ -31,7 +31,7 @@ class GarbleDetector(Detector):
                 yield context.finding("garble", severity, why, (start, end), None, k)
 
     def _problems(self, s, context: Context):
-        words = [t for t in tokenize([s]) if t.is_word]
+        words = [t for t in context.candidate_tokens[s.index] if t.is_word]
         first_in_paragraph = s.index == 0 or context.cand_sents[s.index - 1].paragraph != s.paragraph
         last_in_paragraph = s.index + 1 == len(context.cand_sents) or context.cand_sents[s.index + 1].paragraph != s.paragraph
         whole = (s.start, s.end)

@@ -7,8 +7,8 @@ from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 from typing import Iterable
 
-from ..diff import GroupDiff, Token, tokenize
-from .base import Context, Detector, Finding, quote
+from ..diff import GroupDiff, Token
+from .base import Context, Detector, Finding
 
 # Romanisations of one Cyrillic name differ in their endings and a few letter groups
 # (Alexei/Alexey, Zelensky/Zelenskyy, Aleksei/Alexei, Yevgeny/Evgeny); those are not errors of fact.
@@ -127,8 +127,8 @@ class NameDetector(Detector):
 
     def _recurrences(self, context: Context, misspelled: dict, flagged: set[int]) -> Iterable[Finding]:
         """Every other occurrence of an established misspelling, aligned or not."""
-        for sentence in context.cand_sents:
-            for token in tokenize([sentence]):
+        for sentence, tokens in zip(context.cand_sents, context.candidate_tokens):
+            for token in tokens:
                 if token.norm in misspelled and token.start not in flagged:
                     severity, correct, first = misspelled[token.norm]
                     flagged.add(token.start)
@@ -143,8 +143,8 @@ class NameDetector(Detector):
         """A rare name spelled two ways in the candidate (Garmazapova / Garmazhapova), reference or not."""
         tokens = [
             (t, s.index)
-            for s in context.cand_sents
-            for t in tokenize([s])
+            for s, sentence_tokens in zip(context.cand_sents, context.candidate_tokens)
+            for t in sentence_tokens
             if len(t.text) >= 5 and t.text[0].isupper() and t.norm not in context.vocabulary
         ]
         counts = Counter(t.text for t, _ in tokens)
