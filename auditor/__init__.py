@@ -12,18 +12,18 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .api import Auditor, compare
-    from .result import CompareResult
+    from auditor.api import Auditor, compare
+    from auditor.result import CompareResult
 
 
 def __getattr__(name: str) -> Any:
     """Import the pipeline on first use, so `audit --help` stays light."""
     if name in ("compare", "Auditor"):
-        from . import api
+        from auditor import api
 
         return getattr(api, name)
     if name == "CompareResult":
-        from .result import CompareResult
+        from auditor.result import CompareResult
 
         return CompareResult
     raise AttributeError(f"module 'auditor' has no attribute {name!r}")

@@ -8,19 +8,20 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from .align import AlignOptions, align
-from .baseline import Baseline
-from .detect import Context, detect
-from .detect.terminology import GlossaryEntry, accept_wording
-from .diff import diff_group
-from .language import check_same_language
-from .load import DEFAULT_CORPUS, Document, Limits, load
-from .result import CompareResult
-from .score import ScoreOptions, summarise
-from .segment import PunktSegmenter, Segmenter, Sentence, default_segmenter, segment
+from auditor.pipeline.align import AlignOptions, align
+from auditor.verdict.baseline import Baseline
+from auditor.detect import Context, detect
+from auditor.detect.glossary import GlossaryEntry
+from auditor.verdict.suppression import accept_wording
+from auditor.pipeline.diff import diff_group
+from auditor.io.language import check_same_language
+from auditor.io.load import DEFAULT_CORPUS, Document, Limits, load
+from auditor.result import CompareResult
+from auditor.verdict.score import ScoreOptions, summarise
+from auditor.pipeline.segment import PunktSegmenter, Segmenter, Sentence, default_segmenter, segment
 
 if TYPE_CHECKING:
-    from .embed import Embedder, Encoder
+    from auditor.pipeline.embed import Embedder, Encoder
 
 
 @dataclass(frozen=True)
@@ -50,15 +51,19 @@ class Auditor:
 
     def embedder(self) -> "Embedder":
         """The model, loaded on first use and then shared by every comparison in this process."""
-        from .embed import load_embedder
+        from auditor.pipeline.embed import load_embedder
 
         return load_embedder(self.model, self.device)
+
+    def detector_settings(self) -> dict[str, dict]:
+        """Every detector's parameters by detector name, for the signature of each output."""
+        return {}
 
     def encoder(self) -> "Encoder":
         """An encoder with this auditor's model and cache: share one across the pairs of a batch
         (encoding all their sentences in one call first) so that every text is encoded once."""
-        from .cache import EmbeddingCache
-        from .embed import Encoder
+        from auditor.pipeline.cache import EmbeddingCache
+        from auditor.pipeline.embed import Encoder
 
         return Encoder(self.embedder(), EmbeddingCache(self.cache) if self.cache is not None else None)
 

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, replace
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .baseline import Baseline
-from .detect import SEVERITIES
-from .detect.terminology import GlossaryEntry
-from .embed import DEFAULT_MODEL
-from .errors import AuditError
-from .load import DEFAULT_CORPUS, Limits
-from .score import FAIL_ON, ScoreOptions
+from auditor.verdict.baseline import Baseline
+from auditor.domain import SEVERITIES, FailOn
+from auditor.detect.glossary import GlossaryEntry
+from auditor.pipeline.embed import DEFAULT_MODEL
+from auditor.errors import AuditError
+from auditor.io.load import DEFAULT_CORPUS, Limits
+from auditor.verdict.score import ScoreOptions
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -25,7 +26,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 if TYPE_CHECKING:
-    from .api import Auditor
+    from auditor.api import Auditor
 
 CONFIG_NAMES = ("audit.toml", "pyproject.toml")
 KEYS = ("fail-on", "max-penalty", "min-coverage", "model", "corpus", "accepted-wording", "glossary")
@@ -63,7 +64,7 @@ class Config:
         device: str | None = None,
     ) -> "Auditor":
         """An Auditor with these settings (the model is loaded on its first comparison)."""
-        from .api import Auditor
+        from auditor.api import Auditor
 
         return Auditor(
             model=self.model,
@@ -130,7 +131,7 @@ def _parse(table: Any, path: Path, where: str) -> Config:
         raise fail(f"unknown key '{unknown[0]}' in {where} (known: {', '.join(KEYS)})")
     settings: dict[str, Any] = {}
     if "fail-on" in table:
-        settings["fail_on"] = _choice(table["fail-on"], FAIL_ON, "fail-on", fail)
+        settings["fail_on"] = _choice(table["fail-on"], tuple(FailOn), "fail-on", fail)
     if "max-penalty" in table:
         settings["max_penalty"] = _number(table["max-penalty"], "max-penalty", fail, 0.0, None)
     if "min-coverage" in table:
@@ -162,9 +163,9 @@ def _choice(value: Any, choices: tuple[str, ...], key: str, fail) -> str:
 
 
 def _number(value: Any, key: str, fail, low: float, high: float | None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low or (high is not None and value > high):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < low or (high is not None and value > high):
         bounds = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
-        raise fail(f"{key} must be a number {bounds} (got {value!r})")
+        raise fail(f"{key} must be a finite number {bounds} (got {value!r})")
     return float(value)
 
 

@@ -6,12 +6,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .align import Alignment
-from .detect import Finding
-from .diff import GroupDiff
-from .load import Document
-from .score import Summary
-from .segment import Sentence
+from auditor.pipeline.align import Alignment
+from auditor.detect import Finding
+from auditor.pipeline.diff import GroupDiff
+from auditor.io.load import Document
+from auditor.verdict.score import Summary
+from auditor.pipeline.segment import Sentence
 
 SCHEMA_VERSION = 1
 

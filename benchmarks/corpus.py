@@ -60,7 +60,7 @@ def diversify(candidate: str, reference: str, rng: random.Random) -> tuple[str, 
 
 def write_corpus(folder: Path, pairs: int, seed: int) -> Path:
     """Write `pairs` article pairs under `folder` and return the manifest's path."""
-    from auditor.files import write_atomic
+    from auditor.io.files import write_atomic
 
     (folder / "pairs").mkdir(parents=True, exist_ok=True)
     rows = io.StringIO()

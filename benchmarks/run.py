@@ -66,7 +66,7 @@ print(json.dumps({"load": loaded - started, "encode": time.perf_counter() - load
 ALIGN = """
 import json, resource, sys, time, tracemalloc
 from synthetic import synthetic_pair
-from auditor.align import align
+from auditor.pipeline.align import align
 sentences, repeat = int(sys.argv[1]), int(sys.argv[2])
 cand, ref, cand_sents, ref_sents = synthetic_pair(sentences, seed=0)
 rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -114,8 +114,8 @@ def write_texts(texts: list[str], folder: Path, name: str) -> Path:
 
 def sentences_of(paths: list[Path]) -> list[str]:
     """Every sentence of these documents as the auditor segments them (no torch needed)."""
-    from auditor.load import load
-    from auditor.segment import segment
+    from auditor.io.load import load
+    from auditor.pipeline.segment import segment
 
     return [s.text for path in paths for s in segment(load(str(path)).text)]
 
@@ -314,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
             results[name] = measure()
     results.update(load_after=_load(), seconds=time.perf_counter() - started)
     command = "python benchmarks/run.py" + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip()
-    from auditor.files import write_atomic
+    from auditor.io.files import write_atomic
 
     write_atomic(args.out, report(results, command))
     write_atomic(args.out.with_suffix(".json"), json.dumps(results, indent=2) + "\n")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from auditor.segment import Sentence
+from auditor.pipeline.segment import Sentence
 
 DIMENSION = 384
 SPLIT, MERGE, DROP, INSERT = 0.05, 0.05, 0.04, 0.05  # per reference sentence

@@ -92,7 +92,7 @@ def test_unrelated_articles_are_not_counterparts(compare_seeds):
 
 
 def test_identical_documents_align_one_to_one(auditor):
-    from auditor.load import Document
+    from auditor.io.load import Document
 
     text = (auditor_seed := __import__("pathlib").Path(__file__).parent.parent / "seeds" / "001_25b45a1f2acf4c89.txt").read_text()
     result = auditor.compare_documents(Document(text), Document(text))
@@ -118,8 +118,8 @@ def test_json_contract(seed_pair):
 
 
 def test_pooled_bead_gains_match_the_bead_similarity():
-    from auditor.align import BEAD_SHAPES, AlignOptions, NullModel, _Band, _BandSimilarity, _gains, _Side, bead_similarity
-    from auditor.segment import segment
+    from auditor.pipeline.align import BEAD_SHAPES, AlignOptions, NullModel, _Band, _BandSimilarity, _gains, _Side, bead_similarity
+    from auditor.pipeline.segment import segment
 
     sents = segment("One two three. Four five. Six seven eight nine.")
     rng = np.random.default_rng(0)
@@ -135,7 +135,7 @@ def test_pooled_bead_gains_match_the_bead_similarity():
 
 def _joined(results, side):
     """Sentence vectors and sentences of several comparisons' `side` documents, one after another."""
-    from auditor.segment import Sentence
+    from auditor.pipeline.segment import Sentence
 
     vectors, sentences = [], []
     for result in results:
@@ -148,7 +148,7 @@ def _joined(results, side):
 
 def test_banded_search_finds_the_exact_path(seed_pair, compare_seeds):
     """Searching only around the coarse path (forced here at every size) aligns what the whole matrix aligns."""
-    from auditor.align import AlignOptions, align
+    from auditor.pipeline.align import AlignOptions, align
 
     cand = _joined([seed_pair, compare_seeds("002", "001")], "candidate")  # 000 then 002
     ref = _joined([seed_pair, compare_seeds("000", "003")], "reference")  # 001 then 003
@@ -163,7 +163,7 @@ def test_banded_search_finds_the_exact_path(seed_pair, compare_seeds):
 
 
 def test_null_model_of_a_large_pair_comes_from_a_sample(seed_pair, compare_seeds):
-    from auditor.align import AlignOptions, align
+    from auditor.pipeline.align import AlignOptions, align
 
     cand = _joined([seed_pair, compare_seeds("002", "001")], "candidate")
     ref = _joined([seed_pair, compare_seeds("000", "003")], "reference")

@@ -12,7 +12,7 @@ from conftest import verdicts_and_findings
 from test_cli import AUDIT, ROOT, audit
 
 from auditor.errors import ExitCode
-from auditor.files import LineLog
+from auditor.io.files import LineLog
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate, write_files  # noqa: E402

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from auditor.cache import EmbeddingCache
+from auditor.pipeline.cache import EmbeddingCache
 from auditor.errors import AuditError, ModelError
-from auditor.load import Document
+from auditor.io.load import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 CANDIDATE = "Early in the civil war, President Volodymyr Zelenskyy promised amnesty to 160 prisoners. It was not enough."
@@ -18,7 +18,7 @@ REFERENCE = "Early in the war, President Volodymyr Zelenskyy promised amnesty to
 
 def test_second_run_needs_no_model_and_gives_the_same_result(auditor, tmp_path, monkeypatch):
     from auditor import Auditor
-    from auditor.embed import Embedder
+    from auditor.pipeline.embed import Embedder
 
     first = Auditor(cache=tmp_path).compare_documents(Document(CANDIDATE), Document(REFERENCE))
 
@@ -32,7 +32,7 @@ def test_second_run_needs_no_model_and_gives_the_same_result(auditor, tmp_path, 
 
 
 def test_cached_vectors_are_the_models_own(auditor, tmp_path):
-    from auditor.embed import Encoder, load_embedder
+    from auditor.pipeline.embed import Encoder, load_embedder
 
     embedder = load_embedder()
     texts = ["The ministry denied it.", "rice field.", "The ministry denied it."]
@@ -48,7 +48,7 @@ def test_cached_vectors_are_the_models_own(auditor, tmp_path):
 
 WRITER = """
 import sys, numpy as np
-from auditor.cache import EmbeddingCache
+from auditor.pipeline.cache import EmbeddingCache
 cache, worker = EmbeddingCache(sys.argv[1]), int(sys.argv[2])
 for round in range(40):
     texts = [f"sentence {k}" for k in range(round * 5, round * 5 + 20)]
@@ -80,7 +80,7 @@ def test_a_file_that_is_not_a_cache_is_one_line_and_exit_2(tmp_path):
 
 def test_device_auto_gives_the_cpu_result(seed_pair):
     from auditor import Auditor
-    from auditor.embed import resolve_device
+    from auditor.pipeline.embed import resolve_device
 
     import torch
 
@@ -96,7 +96,7 @@ def test_device_auto_gives_the_cpu_result(seed_pair):
 def test_missing_device_is_a_model_error():
     import torch
 
-    from auditor.embed import resolve_device
+    from auditor.pipeline.embed import resolve_device
 
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")
@@ -107,7 +107,7 @@ def test_missing_device_is_a_model_error():
 
 
 def test_vocabulary_read_without_the_model_is_the_models_own():
-    from auditor.embed import Embedder, load_embedder
+    from auditor.pipeline.embed import Embedder, load_embedder
 
     bundled = load_embedder()
     with_model, without_model = Embedder(bundled.name, bundled.path), Embedder(bundled.name, bundled.path)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from auditor.load import Document
+from auditor.io.load import Document
 
 RANK = {"minor": 1, "major": 2, "critical": 3}
 

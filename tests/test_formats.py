@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from auditor.formats import escape_data, escape_property
+from auditor.render.formats import escape_data, escape_property
 
 # The OASIS SARIF 2.1.0 schema (errata 01), vendored: see tests/data/README.md.
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from auditor import Auditor
-from auditor.detect.terminology import GlossaryEntry
-from auditor.load import Document
-from auditor.score import ScoreOptions, exit_code, summarise
+from auditor.detect.glossary import GlossaryEntry
+from auditor.io.load import Document
+from auditor.verdict.score import ScoreOptions, exit_code, summarise
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 CANDIDATE, REFERENCE = sorted(SEEDS.glob("000_*"))[0], sorted(SEEDS.glob("001_*"))[0]
@@ -136,7 +136,7 @@ def test_command_line_beats_config_file_beats_defaults(audit_cli, project):
     [
         ('fail-on = "huge"\n', "fail-on must be one of critical, major, minor, never (got 'huge')"),
         ('fail_on = "major"\n', "unknown key 'fail_on' in the top level (known: fail-on, max-penalty, min-coverage, model, corpus, accepted-wording, glossary)"),
-        ("min-coverage = 2\n", "min-coverage must be a number between 0 and 1 (got 2)"),
+        ("min-coverage = 2\n", "min-coverage must be a finite number between 0 and 1 (got 2)"),
         ('accepted-wording = ["amnesty"]\n', 'accepted-wording must be a list of pairs of words, e.g. [["amnesty", "pardon"]]'),
         ('[[glossary]]\nrequired = ["x"]\n', "glossary entry 1 needs a term (the reference's wording)"),
         ('[[glossary]]\nterm = "x"\nseverity = "fatal"\nforbidden = ["y"]\n', "severity of glossary entry 1 must be one of critical, major, minor (got 'fatal')"),

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from auditor.errors import InputError
-from auditor.load import Document, Limits, decode, load, resolve
+from auditor.io.load import Document, Limits, decode, load, resolve
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

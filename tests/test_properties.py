@@ -14,8 +14,8 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from auditor.errors import InputError
-from auditor.load import Document, decode
-from auditor.segment import MAX_SENTENCE_CHARS, segment
+from auditor.io.load import Document, decode
+from auditor.pipeline.segment import MAX_SENTENCE_CHARS, segment
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 VOCABULARY = sorted(set(re.findall(r"\w+", (SEEDS / "001_25b45a1f2acf4c89.txt").read_text(encoding="utf-8"))))

@@ -59,7 +59,7 @@ def test_ray_writes_the_local_engines_records(manifest, local, on_ray):
 
 
 def test_ray_resume_into_parquet_audits_only_the_missing_pairs(manifest, local, on_ray, tmp_path):
-    from auditor.batch_parquet import ParquetParts
+    from auditor.run.parquet import ParquetParts
 
     out = tmp_path / "parts"
     done = ParquetParts(out)  # a run stopped three pairs short
@@ -86,5 +86,5 @@ def test_ray_engine_without_ray_is_one_line_and_exit_2(manifest):
 
 
 def test_the_local_engine_does_not_import_ray():
-    code = "import sys, auditor.cli, auditor.batch; print('ray' in sys.modules)"
+    code = "import sys, auditor.cli, auditor.run.batch; print('ray' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True).stdout == "False\n"

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from markdown_it import MarkdownIt
 
-from auditor.alignment_map import PATH_COLOUR, draw_map, render_png
-from auditor.load import Document
-from auditor.report import code, render_markdown
+from auditor.render.alignment_map import PATH_COLOUR, draw_map, render_png
+from auditor.io.load import Document
+from auditor.render.report import code, render_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -23,7 +23,7 @@ import pytest
 
 from auditor.cli import main
 from auditor.errors import AuditError
-from auditor.files import write_atomic
+from auditor.io.files import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -273,7 +273,7 @@ def test_a_run_killed_mid_write_leaves_the_old_output_whole(tmp_path):
     target = tmp_path / "report.json"
     target.write_text("previous result\n")
     code = (
-        "import os, signal, auditor.files as f\n"
+        "import os, signal, auditor.io.files as f\n"
         "os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)  # die after writing, before the rename\n"
         f"f.write_atomic({str(target)!r}, 'x' * 1_000_000)\n"
     )

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from auditor.segment import segment
+from auditor.pipeline.segment import segment
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .base import SEVERITIES, Context, Detector, Finding, Span
-from .content import ContentDetector, UnalignedDetector
-from .garble import GarbleDetector
-from .names import NameDetector
-from .negation import NegationDetector
-from .numbers import NumberDetector
-from .terminology import TerminologyDetector
+from auditor.detect.base import SEVERITIES, Context, Detector, Finding, Span
+from auditor.detect.content import ContentDetector, UnalignedDetector
+from auditor.detect.garble import GarbleDetector
+from auditor.detect.names import NameDetector
+from auditor.detect.negation import NegationDetector
+from auditor.detect.numbers import NumberDetector
+from auditor.detect.terminology import TerminologyDetector
 
 # First the glossary, so its findings explain the words the other detectors would report again.
 DETECTORS: tuple[type[Detector], ...] = (
@@ -40,7 +40,7 @@ def detect(context: Context) -> list[Finding]:
         key=lambda f: (
             f.candidate_span.start if f.candidate_span else context.anchor(f),
             f.candidate_span.end if f.candidate_span else 0,
-            SEVERITIES.index(f.severity),
+            f.severity.rank,
             f.category,
             f.reference_span.start if f.reference_span else -1,
         ),
@@ -48,17 +48,4 @@ def detect(context: Context) -> list[Finding]:
     return [replace(f, id=f"F{k:03d}", fingerprint=context.fingerprint(f)) for k, f in enumerate(ordered, 1)]
 
 
-# What each category means, for reports that describe their rules (SARIF).
-CATEGORIES = {
-    "name": "A proper noun is spelled differently from the reference, or two ways in the candidate.",
-    "number": "A number, amount or number word changed, added or dropped.",
-    "negation": "A negation was lost or added: the candidate says the opposite.",
-    "meaning": "A phrase was replaced or inserted in a way that changes what is claimed.",
-    "addition": "Content with no counterpart in the reference.",
-    "omission": "Content of the reference missing from the candidate.",
-    "garble": "Broken text: a dangling fragment, a cut-off sentence, merged or doubled words.",
-    "wording": "A rewording that keeps the meaning.",
-    "terminology": "A glossary term is not rendered as the project's glossary requires.",
-}
-
-__all__ = ["CATEGORIES", "SEVERITIES", "Context", "Finding", "Span", "detect"]
+__all__ = ["SEVERITIES", "Context", "Finding", "Span", "detect"]

@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from ..align import Alignment
-from ..diff import GroupDiff, Token, tokenize
-from ..segment import Sentence, sentence_at
+from auditor.domain import SEVERITIES, Category, Severity
+from auditor.pipeline.align import Alignment
+from auditor.pipeline.diff import GroupDiff, Token, tokenize
+from auditor.pipeline.segment import Sentence, sentence_at
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from .terminology import GlossaryEntry
+    from auditor.detect.glossary import GlossaryEntry
 
-SEVERITIES = ("critical", "major", "minor")
 FINGERPRINT_CONTEXT = 4  # words of the finding's sentence on each side that go into its fingerprint
 _WORD = re.compile(r"\w+")
 
@@ -32,8 +32,8 @@ class Span:
 class Finding:
     """One flagged problem, located in the candidate and (where it has one) the reference."""
 
-    category: str
-    severity: str
+    category: Category
+    severity: Severity
     message: str
     candidate_span: Span | None
     candidate_text: str
@@ -90,8 +90,8 @@ class Context:
 
     def finding(
         self,
-        category: str,
-        severity: str,
+        category: Category | str,
+        severity: Severity | str,
         message: str,
         cand: tuple[int, int] | None,
         ref: tuple[int, int] | None,
@@ -99,8 +99,8 @@ class Context:
     ) -> Finding:
         """A finding whose texts are sliced from the documents, so spans and texts always agree."""
         return Finding(
-            category=category,
-            severity=severity,
+            category=Category(category),
+            severity=Severity(severity),
             message=message,
             candidate_span=Span(*cand) if cand else None,
             candidate_text=self.cand_text[cand[0] : cand[1]] if cand else "",

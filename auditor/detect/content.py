@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..diff import GroupDiff, Hunk, Token
-from .base import Context, Detector, Finding, quote
+from auditor.pipeline.diff import GroupDiff, Hunk, Token
+from auditor.detect.base import Context, Detector, Finding, quote
 
 # Words that set a claim's modality or aspect, by the kind of claim they make.
 MODALITY = {

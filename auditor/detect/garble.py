@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ..diff import STOPWORDS
-from .base import Context, Detector, Finding
+from auditor.pipeline.diff import STOPWORDS
+from auditor.detect.base import Context, Detector, Finding
 
 _STRAY_STOP = re.compile(r"[.!?][\"”’]?\s+[.!?](?=\s|$)")
 _BROKEN_POSSESSIVE = re.compile(r"\b(?:of|the|a|an|to|in|for|and|or|with|from|by)['’]s\b", re.IGNORECASE)

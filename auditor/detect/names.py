@@ -7,8 +7,8 @@ from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 from typing import Iterable
 
-from ..diff import GroupDiff, Token
-from .base import Context, Detector, Finding
+from auditor.pipeline.diff import GroupDiff, Token
+from auditor.detect.base import Context, Detector, Finding
 
 # Romanisations of one Cyrillic name differ in their endings and a few letter groups
 # (Alexei/Alexey, Zelensky/Zelenskyy, Aleksei/Alexei, Yevgeny/Evgeny); those are not errors of fact.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .base import Context, Detector, Finding
+from auditor.detect.base import Context, Detector, Finding
 
 NEGATIONS = frozenset({"not", "never", "no", "nobody", "nothing", "none", "neither", "nor", "nowhere", "without", "cannot"})
 

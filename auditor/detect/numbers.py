@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..diff import Token
-from .base import Context, Detector, Finding
+from auditor.pipeline.diff import Token
+from auditor.detect.base import Context, Detector, Finding
 
 _WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,

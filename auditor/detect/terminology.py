@@ -1,53 +1,16 @@
-"""`terminology`: the project's glossary, and the wording changes it accepts.
+"""`terminology`: the candidate breaks the project's glossary.
 
 A glossary entry names a term as the reference writes it, the renderings the candidate must use
 for it, and renderings it must never use ("Conscript's School", never "conscription school").
-Terms match whole words, ignoring case, runs of whitespace and straight or curly apostrophes.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Iterable, Sequence
 
-from ..diff import GroupDiff
-from .base import Context, Detector, Finding, quote
-
-_QUOTES = "'’‘"
-_ARTICLES = frozenset({"a", "an", "the"})
-
-
-def phrase_pattern(phrase: str) -> re.Pattern[str]:
-    """A regex for `phrase` as whole words, any case, any whitespace between words, any apostrophe."""
-    words = ["".join(f"[{_QUOTES}]" if c in _QUOTES else re.escape(c) for c in word) for word in phrase.split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class GlossaryEntry:
-    """How one reference term must, and must not, be rendered in the candidate."""
-
-    term: str
-    required: tuple[str, ...] = ()  # where the reference has the term, the candidate uses one of these
-    forbidden: tuple[str, ...] = ()  # never acceptable anywhere in the candidate
-    severity: str = "major"
-
-    @cached_property
-    def term_pattern(self) -> re.Pattern[str]:
-        return phrase_pattern(self.term)
-
-    @cached_property
-    def required_patterns(self) -> tuple[re.Pattern[str], ...]:
-        return tuple(phrase_pattern(p) for p in self.required)
-
-    @cached_property
-    def forbidden_patterns(self) -> tuple[re.Pattern[str], ...]:
-        return tuple(phrase_pattern(p) for p in self.forbidden)
-
-    def advice(self) -> str:
-        return f"; use {' or '.join(map(quote, self.required))}" if self.required else ""
+from auditor.pipeline.diff import GroupDiff
+from auditor.detect.base import Context, Detector, Finding, quote
+from auditor.detect.glossary import GlossaryEntry
 
 
 class TerminologyDetector(Detector):
@@ -62,7 +25,7 @@ class TerminologyDetector(Detector):
                 _explain(context, bead, (start, end), ref)
                 yield context.finding(
                     "terminology", entry.severity,
-                    f"{quote(context.cand_text[start:end])} is a forbidden rendering of {quote(entry.term)} (glossary){entry.advice()}.",
+                    f"{quote(context.cand_text[start:end])} is a forbidden rendering of {quote(entry.term)} (glossary){_advice(entry)}.",
                     (start, end), ref, bead,
                 )
             if entry.required:
@@ -84,9 +47,14 @@ class TerminologyDetector(Detector):
             _explain(context, bead, cand, ref)
             yield context.finding(
                 "terminology", entry.severity,
-                f"The glossary term {quote(context.ref_text[slice(*ref)])} is not rendered as required{entry.advice()}.",
+                f"The glossary term {quote(context.ref_text[slice(*ref)])} is not rendered as required{_advice(entry)}.",
                 cand, ref, bead,
             )
+
+
+def _advice(entry: GlossaryEntry) -> str:
+    """The renderings the glossary asks for, as the tail of a message."""
+    return f"; use {' or '.join(map(quote, entry.required))}" if entry.required else ""
 
 
 def _bead_at(context: Context, offset: int) -> int | None:
@@ -123,25 +91,3 @@ def _explain(context: Context, bead: int | None, cand: tuple[int, int], ref: tup
     context.explain(t for t in diff.cand if cand[0] <= t.start and t.end <= cand[1])
     if ref:
         context.explain(t for t in diff.ref if ref[0] <= t.start and t.end <= ref[1])
-
-
-def _wording_key(text: str) -> str:
-    """'a pardon' and 'Pardon.' are one rendering: case, quotes, edge punctuation and a leading article go."""
-    words = re.findall(r"\w+(?:['’]\w+)*", text.casefold().replace("’", "'"))
-    if len(words) > 1 and words[0] in _ARTICLES:
-        words = words[1:]
-    return " ".join(words)
-
-
-def accept_wording(findings: Sequence[Finding], accepted: Sequence[tuple[str, str]]) -> tuple[list[Finding], int]:
-    """Drop `wording` and `meaning` findings that replace one side of an accepted pair by the other.
-
-    Pairs work both ways: ("amnesty", "pardon") accepts either for the other. Returns the findings
-    kept and how many were dropped.
-    """
-    pairs = {frozenset((_wording_key(a), _wording_key(b))) for a, b in accepted}
-    kept = [
-        f for f in findings
-        if not (f.category in ("wording", "meaning") and frozenset((_wording_key(f.candidate_text), _wording_key(f.reference_text))) in pairs)
-    ]
-    return kept, len(findings) - len(kept)

@@ -12,7 +12,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from .errors import InputError
+from auditor.errors import InputError
 
 # A scheme of two or more characters, so that a Windows drive letter (C:\...) stays a path.
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")

@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
-from .markup import count_tags, html_to_text
-from .segment import MAX_SENTENCE_CHARS
-from .storage import is_uri, read_bytes
+from auditor.errors import InputError
+from auditor.io.markup import count_tags, html_to_text
+from auditor.io.storage import is_uri, read_bytes
+
+MAX_SENTENCE_CHARS = 1_000  # longer sentences are split at word boundaries (see pipeline.segment)
 
 DEFAULT_CORPUS = Path("seeds")
 

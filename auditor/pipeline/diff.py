@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Sequence
 
-from .segment import Sentence
+from auditor.pipeline.segment import Sentence
 
 # Numbers with separators, the n't of a contraction, hyphenated or apostrophised words, lone symbols.
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\w+?(?=n['’]t\b)|n['’]t\b|\w+(?:[-'’]\w+)*|[^\w\s]")

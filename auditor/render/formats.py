@@ -13,12 +13,13 @@ from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 
-from . import __version__
-from .detect import CATEGORIES, Finding
-from .detect.base import Span
-from .load import Document
-from .result import CompareResult
-from .score import fails_gate
+from auditor import __version__
+from auditor.detect import Finding
+from auditor.domain import Category
+from auditor.detect.base import Span
+from auditor.io.load import Document
+from auditor.result import CompareResult
+from auditor.verdict.score import fails_gate
 
 FORMATS = ("table", "json", "jsonl", "github", "sarif")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -28,7 +29,7 @@ FINGERPRINT_KEY = "auditorFinding/v1"
 def render(result: CompareResult, output_format: str) -> str:
     """The text of `result` in one of FORMATS."""
     if output_format == "table":
-        from .terminal import render as table
+        from auditor.render.terminal import render as table
 
         return table(result)
     writers = {"json": CompareResult.to_json, "jsonl": jsonl, "github": github, "sarif": sarif}
@@ -130,7 +131,7 @@ def _physical(document: Document, index: int, span: Span | None) -> dict:
 def sarif(result: CompareResult) -> str:
     """One SARIF 2.1.0 log with one run: a rule per category, a result per finding, columns in code points."""
     reported = _reported(result)
-    descriptions = {**CATEGORIES, **{f.category: f.category for f in reported if f.category not in CATEGORIES}}
+    descriptions = {c.value: c.description for c in Category}
     rules = list(descriptions)
     fail_on = result.summary.options.fail_on
     results = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import AuditError
+from auditor.errors import AuditError
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from .errors import AuditError, ExitCode
-from .files import write_atomic
-from .load import DEFAULT_CORPUS, Limits
+from auditor.domain import FailOn
+from auditor.errors import AuditError, ExitCode
+from auditor.io.files import write_atomic
+from auditor.io.load import DEFAULT_CORPUS, Limits
 
 if TYPE_CHECKING:
-    from .config import Config
+    from auditor.config import Config
 
 app = typer.Typer(
     name="audit",
@@ -38,13 +39,6 @@ class OutputFormat(str, Enum):
     jsonl = "jsonl"
     github = "github"
     sarif = "sarif"
-
-
-class FailOn(str, Enum):
-    critical = "critical"
-    major = "major"
-    minor = "minor"
-    never = "never"
 
 
 class Device(str, Enum):
@@ -82,7 +76,7 @@ def _emit(text: str, output: Path | None) -> None:
 def _settings(config: Path | None, fail_on: FailOn | None, max_penalty: float | None, min_coverage: float | None,
               model: str | None, corpus: Path | None) -> Config:
     """The configuration file's settings with the command-line options that were given on top."""
-    from .config import load_config
+    from auditor.config import load_config
 
     return load_config(config).override(
         fail_on=fail_on.value if fail_on else None, max_penalty=max_penalty, min_coverage=min_coverage, model=model, corpus=corpus
@@ -117,9 +111,9 @@ def compare(
     device: Device = DEVICE_OPTION,
 ) -> None:
     """Align CANDIDATE with REFERENCE sentence by sentence and report what does not match."""
-    from .baseline import Baseline, write_baseline as save_baseline
-    from .formats import render
-    from .score import exit_code
+    from auditor.verdict.baseline import Baseline, write_baseline as save_baseline
+    from auditor.render.formats import render
+    from auditor.verdict.score import exit_code
 
     settings = _settings(config, fail_on, max_penalty, min_coverage, model, corpus)
     limits = Limits(max_chars=max_chars, max_sentences=max_sentences)
@@ -139,7 +133,7 @@ def compare(
         _note(f"baseline {baseline}: {suppressed} findings suppressed" + (f", {stale} entries no longer match" if stale else ""))
     _emit(render(result, output_format.value), output)
     if report:
-        from .report import write_report
+        from auditor.render.report import write_report
 
         map_path = write_report(result, report)
         _note(f"report written to {report} (alignment map {map_path})")
@@ -189,8 +183,8 @@ def batch(
 
     Exit code over all pairs: 2 if any pair had an error, else 1 if any failed the gate, else 3 if any was not a counterpart pair (or, with --auto, a document had none), else 0.
     """
-    from .batch import run_batch
-    from .score import zero_if_asked
+    from auditor.run.batch import run_batch
+    from auditor.verdict.score import zero_if_asked
 
     if (manifest is None) == (auto is None):
         raise typer.BadParameter("give either a MANIFEST or --auto DIR")
@@ -200,7 +194,7 @@ def batch(
     if engine is Engine.ray:
         from functools import partial
 
-        from .ray_engine import import_ray, run_ray
+        from auditor.run.ray_engine import import_ray, run_ray
 
         import_ray()  # a missing extra is one line before any work
         scheduler = partial(
@@ -226,8 +220,8 @@ def match(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file instead of stdout."),
 ) -> None:
     """Find which documents are counterparts of which, and which side of each pair is the candidate."""
-    from .api import Auditor
-    from .match import load_documents, match_documents, render
+    from auditor.api import Auditor
+    from auditor.run.match import load_documents, match_documents, render
 
     result = match_documents(Auditor(model=model), load_documents(documents, corpus, pattern))
     _emit(result.to_json() if output_format is MatchFormat.json else render(result), output)

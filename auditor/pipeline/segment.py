@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol, Sequence
 
+from auditor.io.load import MAX_SENTENCE_CHARS
+
 Span = tuple[int, int]
 
-MAX_SENTENCE_CHARS = 1_000
 
 _QUOTE_END = re.compile(r"[?!][\"”’']\s*$")
 _HAS_WORD = re.compile(r"\w")

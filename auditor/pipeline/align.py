@@ -28,7 +28,7 @@ from typing import Sequence
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .segment import Sentence
+from auditor.pipeline.segment import Sentence
 
 # (candidate sentences, reference sentences) per bead; the order breaks ties deterministically.
 BEAD_SHAPES: tuple[tuple[int, int], ...] = ((1, 1), (2, 1), (1, 2), (3, 1), (1, 3), (1, 0), (0, 1))

@@ -21,15 +21,15 @@ from typing import Sequence
 import numpy as np
 from tabulate import tabulate
 
-from .align import Alignment, align
-from .api import Auditor
-from .detect import Context
-from .detect.garble import GarbleDetector
-from .errors import InputError
-from .load import Document, load_file, resolve
-from .score import counterpart_share
-from .segment import Sentence
-from .terminal import clean
+from auditor.pipeline.align import Alignment, align
+from auditor.api import Auditor
+from auditor.detect import Context
+from auditor.detect.garble import GarbleDetector
+from auditor.errors import InputError
+from auditor.io.load import Document, load_file, resolve
+from auditor.verdict.score import counterpart_share
+from auditor.pipeline.segment import Sentence
+from auditor.render.terminal import clean
 
 SCHEMA_VERSION = 1
 DEFAULT_PATTERN = "*.txt"

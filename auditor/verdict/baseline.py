@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from .detect import Finding
-from .errors import InputError
-from .files import write_atomic
+from auditor.detect import Finding
+from auditor.errors import InputError
+from auditor.io.files import write_atomic
 
 BASELINE_VERSION = 1
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .errors import InputError
+from auditor.errors import InputError
 
 MIN_LETTERS = 200  # shorter documents are not judged
 MIN_CONFIDENCE = 0.99

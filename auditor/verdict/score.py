@@ -2,27 +2,38 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .align import Alignment
-from .detect import SEVERITIES, Finding
-from .errors import ExitCode
-from .segment import Sentence
+from auditor.pipeline.align import Alignment
+from auditor.detect import Finding
+from auditor.domain import DEFAULT_FAIL_ON, SEVERITIES, FailOn, Severity, Verdict
+from auditor.errors import ExitCode
+from auditor.pipeline.segment import Sentence
 
-PENALTY_POINTS = {"minor": 1, "major": 5, "critical": 25}
-FAIL_ON = (*SEVERITIES, "never")
+PENALTY_POINTS = {Severity.MINOR: 1, Severity.MAJOR: 5, Severity.CRITICAL: 25}
 
 
 @dataclass(frozen=True)
 class ScoreOptions:
     """Thresholds of the document-level decisions, the gate's among them (--fail-on, --max-penalty, --min-coverage)."""
 
-    fail_on: str = "major"  # lowest severity that fails the gate; "never" reports only
+    fail_on: FailOn = DEFAULT_FAIL_ON  # lowest severity that fails the gate; "never" reports only
     max_penalty: float | None = None  # the gate fails above this many penalty points per 100 checked words
     min_coverage: float | None = None  # the gate fails when either document has a smaller share of its sentences aligned
     min_counterpart_share: float = 0.3  # share of the shorter document that must align strongly
     strong_margin: float = 0.1  # a strong bead clears the null threshold by this much
+
+    def __post_init__(self) -> None:
+        """Refuse what no gate can mean, with the option's name: a bad value never reaches the verdict."""
+        object.__setattr__(self, "fail_on", FailOn.parse(self.fail_on, "fail_on"))
+        for name in ("max_penalty", "min_coverage"):
+            value = getattr(self, name)
+            if value is not None and not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"{name} must be a finite number of at least 0, not {value!r}")
+        if self.min_coverage is not None and self.min_coverage > 1:
+            raise ValueError(f"min_coverage must be a share between 0 and 1, not {self.min_coverage!r}")
 
     def gate_dict(self) -> dict:
         return {"fail_on": self.fail_on, "max_penalty": self.max_penalty, "min_coverage": self.min_coverage}
@@ -32,7 +43,7 @@ class ScoreOptions:
 class Summary:
     """The document-level outcome: what was checked, what was found, and the verdict."""
 
-    verdict: str
+    verdict: Verdict
     reason: str
     counterparts: bool
     counterpart_share: float
@@ -50,7 +61,7 @@ class Summary:
     @property
     def passed(self) -> bool:
         """The gate passed: counterparts, and no threshold crossed (unaligned text alone does not fail it)."""
-        return self.verdict in ("pass", "incomplete")
+        return self.verdict in (Verdict.PASS, Verdict.INCOMPLETE)
 
     def to_dict(self) -> dict:
         return {
@@ -137,15 +148,15 @@ def summarise(
     )
 
 
-def fails_gate(severity: str, fail_on: str) -> bool:
+def fails_gate(severity: Severity | str, fail_on: FailOn | str) -> bool:
     """Whether a finding of `severity` fails a gate set to `fail_on` (at or above it)."""
-    return fail_on != "never" and SEVERITIES.index(severity) <= SEVERITIES.index(fail_on)
+    return FailOn(fail_on).fails(severity)
 
 
 def gate_failures(by_severity: dict[str, int], penalty: float, coverage: dict[str, float], options: ScoreOptions) -> list[str]:
     """Every reason the gate fails, in a fixed order; an empty list means it passes."""
     reasons = []
-    if options.fail_on != "never":
+    if options.fail_on is not FailOn.NEVER:
         failing = [s for s in SEVERITIES if fails_gate(s, options.fail_on)]
         found = {s: by_severity[s] for s in failing if by_severity.get(s)}
         if found:
@@ -161,10 +172,10 @@ def gate_failures(by_severity: dict[str, int], penalty: float, coverage: dict[st
 
 
 VERDICT_EXIT = {
-    "pass": ExitCode.PASSED,
-    "incomplete": ExitCode.PASSED,  # unaligned text alone does not fail the gate (--min-coverage makes it)
-    "fail": ExitCode.GATE_FAILED,
-    "not_counterparts": ExitCode.NOT_COUNTERPARTS,
+    Verdict.PASS: ExitCode.PASSED,
+    Verdict.INCOMPLETE: ExitCode.PASSED,  # unaligned text alone does not fail the gate (--min-coverage makes it)
+    Verdict.FAIL: ExitCode.GATE_FAILED,
+    Verdict.NOT_COUNTERPARTS: ExitCode.NOT_COUNTERPARTS,
 }
 
 
@@ -185,18 +196,18 @@ def _verdict(
     unaligned: dict[str, int],
     reasons: list[str],
     options: ScoreOptions,
-) -> tuple[str, str]:
+) -> tuple[Verdict, str]:
     if not counterparts:
-        return "not_counterparts", (
+        return Verdict.NOT_COUNTERPARTS, (
             f"only {share:.0%} of the shorter document aligns (at least "
             f"{options.min_counterpart_share:.0%} needed): these documents are not counterparts"
         )
     if reasons:
-        return "fail", "; ".join(reasons)
+        return Verdict.FAIL, "; ".join(reasons)
     if unaligned["candidate"] or unaligned["reference"]:
-        return "incomplete", (
+        return Verdict.INCOMPLETE, (
             f"the gate passed (fail-on {options.fail_on}), but {unaligned['candidate']} candidate "
             f"and {unaligned['reference']} reference sentences have no counterpart "
             f"(candidate coverage {cand_cov:.0%}): not verified"
         )
-    return "pass", "every sentence of both documents aligned and no finding at or above the threshold"
+    return Verdict.PASS, "every sentence of both documents aligned and no finding at or above the threshold"

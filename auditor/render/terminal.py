@@ -6,8 +6,8 @@ import textwrap
 
 from tabulate import tabulate
 
-from .result import CompareResult
-from .safe_text import visible
+from auditor.result import CompareResult
+from auditor.render.safe_text import visible
 
 
 def clean(text: str, width: int) -> str:

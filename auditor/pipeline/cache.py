@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from .errors import AuditError
+from auditor.errors import AuditError
 
 if TYPE_CHECKING:
     import numpy as np

@@ -16,11 +16,12 @@ from urllib.parse import quote as url_quote
 
 from tabulate import tabulate
 
-from .detect import SEVERITIES, Finding
-from .diff import GroupDiff, Hunk, Token, tokenize
-from .result import CompareResult
-from .safe_text import visible
-from .segment import sentence_at
+from auditor.detect import Finding
+from auditor.domain import SEVERITIES
+from auditor.pipeline.diff import GroupDiff, Hunk, Token, tokenize
+from auditor.result import CompareResult
+from auditor.render.safe_text import visible
+from auditor.pipeline.segment import sentence_at
 
 CONTEXT_WORDS = 4  # tokens of unchanged text shown on each side of a change
 MARKED_WORDS = 8  # a longer changed stretch shows this many words at each end
@@ -210,7 +211,7 @@ def _header(result: CompareResult, map_name: str | None) -> list[str]:
 
 
 def _findings(result: CompareResult) -> list[str]:
-    ordered = sorted(result.findings, key=lambda f: (SEVERITIES.index(f.severity), f.id))
+    ordered = sorted(result.findings, key=lambda f: (f.severity.rank, f.id))
     rows = []
     for finding in ordered:
         marks, reference = excerpt(result, finding)
@@ -237,7 +238,7 @@ def _aligned_text(result: CompareResult) -> list[str]:
     for k, bead in enumerate(result.alignment.beads):
         if not bead.aligned:
             continue
-        found = sorted(by_entry.get(k, []), key=lambda f: (SEVERITIES.index(f.severity), f.id))
+        found = sorted(by_entry.get(k, []), key=lambda f: (f.severity.rank, f.id))
         marker = f"**{found[0].severity}**: " + " ".join(f.id for f in found) if found else ""
         rows.append(
             [
@@ -318,8 +319,8 @@ def render_markdown(result: CompareResult, map_name: str | None = None) -> str:
 
 def write_report(result: CompareResult, path: Path) -> Path:
     """Write the Markdown report and its alignment map (PNG, same name) atomically; returns the map's path."""
-    from .alignment_map import render_png
-    from .files import write_atomic
+    from auditor.render.alignment_map import render_png
+    from auditor.io.files import write_atomic
 
     path = Path(path)
     map_path = path.with_suffix(".png")

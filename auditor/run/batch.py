@@ -27,17 +27,17 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from tabulate import tabulate
 
-from . import score
-from .api import Auditor
-from .detect import SEVERITIES
-from .errors import AuditError, ExitCode, InputError
-from .files import LineLog
-from .load import load_file
-from .storage import beside, read_bytes
+from auditor.verdict import score
+from auditor.api import Auditor
+from auditor.domain import SEVERITIES
+from auditor.errors import AuditError, ExitCode, InputError
+from auditor.io.files import LineLog
+from auditor.io.load import load_file
+from auditor.io.storage import beside, read_bytes
 
 if TYPE_CHECKING:
-    from .batch_parquet import ParquetParts
-    from .embed import Encoder
+    from auditor.run.parquet import ParquetParts
+    from auditor.pipeline.embed import Encoder
 
 MAX_MANIFEST_BYTES = 2**30  # a manifest is read whole; a larger one is refused
 CHUNK_SIZE = 8  # pairs whose sentences are embedded in one model call
@@ -121,7 +121,7 @@ def _jsonl_rows(text: str, path: str) -> Iterator[tuple[str, dict]]:
 def auto_pairs(auditor: Auditor, folder: Path, pattern: str) -> tuple[list[Pair], list[dict]]:
     """Pairs of a folder's documents found by `audit match`, and a record for every document that
     has no counterpart or cannot be read (verdict unmatched or error): nothing is silently left out."""
-    from .match import collect, match_documents
+    from auditor.run.match import collect, match_documents
 
     if not folder.is_dir():
         raise InputError(f"{folder}: not a folder")
@@ -292,7 +292,7 @@ def open_output(output: Path | None, resume: bool, parquet: bool = False) -> tup
             raise AuditError("--resume needs --output FILE (records on stdout cannot be resumed)")
         return StdoutLines(), []
     if parquet:
-        from .batch_parquet import ParquetParts
+        from auditor.run.parquet import ParquetParts
 
         if output.exists() and not output.is_dir():
             raise AuditError(f"{output}: not a folder; --format parquet writes parts into an output folder")
@@ -448,7 +448,7 @@ def run_batch(
 ) -> BatchSummary:
     """`audit batch`: check the model and the output first (cheap), then read the manifest or pair
     the folder, then audit and stream the records."""
-    from .embed import model_path
+    from auditor.pipeline.embed import model_path
 
     model_path(auditor.model)  # a missing model is one error here, not one per worker
     sink, done = open_output(output, resume, parquet)

@@ -1,0 +1,1 @@
+"""Stage 8, report: the result for people (terminal, Markdown report, alignment map) and for machines (JSON, SARIF, GitHub)."""
