@@ -28,6 +28,7 @@ from typing import Sequence
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from auditor.pipeline.pooling import unit_rows, word_weights
 from auditor.pipeline.segment import Sentence
 
 # (candidate sentences, reference sentences) per bead; the order breaks ties deterministically.
@@ -125,8 +126,7 @@ class _Side:
 
     @classmethod
     def of(cls, vectors: np.ndarray, sentences: Sequence[Sentence]) -> "_Side":
-        weights = np.array([max(s.words, 1) for s in sentences], dtype=np.float32)
-        return cls(vectors, weights, np.array([s.paragraph for s in sentences], dtype=np.int64))
+        return cls(vectors, word_weights(sentences), np.array([s.paragraph for s in sentences], dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self.vectors)
@@ -142,7 +142,7 @@ class _Side:
         weighted = self.vectors * self.weights[:, None]
         pooled = weighted[0::2].copy()
         pooled[: len(self) // 2] += weighted[1::2]
-        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        pooled = unit_rows(pooled)
         weights = self.weights[0::2].copy()
         weights[: len(self) // 2] += self.weights[1::2]
         return _Side(pooled.astype(np.float32), weights, self.paragraphs[0::2])

@@ -28,6 +28,7 @@ from auditor.detect.garble import GarbleDetector
 from auditor.errors import InputError
 from auditor.io.load import Document, load_file, resolve
 from auditor.verdict.score import counterpart_share
+from auditor.pipeline.pooling import pooled
 from auditor.pipeline.segment import Sentence
 from auditor.render.terminal import clean
 
@@ -108,7 +109,7 @@ def match_documents(auditor: Auditor, documents: Sequence[Document], tries: int 
     """Pair `documents` one-to-one; each is aligned with at most `tries` of its nearest others."""
     sentences = [auditor.sentences(d) for d in documents]
     vectors = auditor.encode(sentences)
-    whole = np.stack([_document_vector(v, s) for v, s in zip(vectors, sentences)])
+    whole = np.stack([pooled(v, s) for v, s in zip(vectors, sentences)])
     similarity = whole @ whole.T
     nearest = {
         tuple(sorted((i, int(j))))
@@ -153,13 +154,6 @@ def match_documents(auditor: Auditor, documents: Sequence[Document], tries: int 
         counterparts=[oriented(i, j) for i, j in sorted(ij for ij in ranked if paired.get(ij[0]) == ij[1])],
         unmatched=[closest(i) for i in range(len(documents)) if i not in paired],
     )
-
-
-def _document_vector(vectors: np.ndarray, sentences: Sequence[Sentence]) -> np.ndarray:
-    """Word-weighted mean of the sentence vectors, unit length: a long sentence says more of the text."""
-    weights = np.array([max(s.words, 1) for s in sentences], dtype=np.float32)
-    total = (vectors * weights[:, None]).sum(axis=0)
-    return total / max(float(np.linalg.norm(total)), 1e-12)
 
 
 def _garble_count(
