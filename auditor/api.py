@@ -10,7 +10,7 @@ import numpy as np
 
 from auditor.pipeline.align import AlignOptions, align
 from auditor.verdict.baseline import Baseline
-from auditor.detect import Context, detect
+from auditor.detect import Context, DetectorSet
 from auditor.detect.glossary import GlossaryEntry
 from auditor.verdict.suppression import accept_wording
 from auditor.pipeline.diff import diff_group
@@ -48,6 +48,7 @@ class Auditor:
     accepted_wording: Sequence[tuple[str, str]] = ()  # rewordings the project accepts: their findings are dropped
     baseline: Baseline | None = None  # known findings, left out of the report and the verdict
     limits: Limits = field(default_factory=Limits)
+    detectors: DetectorSet = field(default_factory=DetectorSet)  # built once: per-detector params and the severity policy
 
     def embedder(self) -> "Embedder":
         """The model, loaded on first use and then shared by every comparison in this process."""
@@ -57,7 +58,7 @@ class Auditor:
 
     def detector_settings(self) -> dict[str, dict]:
         """Every detector's parameters by detector name, for the signature of each output."""
-        return {}
+        return self.detectors.settings()
 
     def encoder(self) -> "Encoder":
         """An encoder with this auditor's model and cache: share one across the pairs of a batch
@@ -110,7 +111,7 @@ class Auditor:
             pair.candidate.text, pair.reference.text, cand_sents, ref_sents, alignment, diffs, embedder.vocabulary(), encoder,
             glossary=self.glossary,
         )
-        findings, accepted = accept_wording(detect(context), self.accepted_wording)
+        findings, accepted = accept_wording(self.detectors.run(context), self.accepted_wording)
         findings, known = self.baseline.split(findings) if self.baseline else (findings, [])
         summary = summarise(
             alignment, cand_sents, ref_sents, findings, self.score_options, {"accepted_wording": accepted, "baseline": len(known)}

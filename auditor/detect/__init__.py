@@ -1,51 +1,116 @@
 """Stage 6, detect: turn diff hunks and sentence text into findings.
 
-Each detector is a small class behind one interface (`Detector.detect(context)`); `detect()`
-runs them all, drops duplicates, and numbers the findings in document order.
+Each detector is a small class with a `name`, its `rules` and a frozen `Params`; `DETECTORS` is the
+registry by name, in the order they run. A `DetectorSet` is built once (per-detector params and one
+`SeverityPolicy`) and run on many comparisons: it hands each detector the tokens the earlier ones
+explained, lets the policy decide every severity, drops duplicates and numbers the findings in
+document order.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping, Sequence
 
-from auditor.detect.base import SEVERITIES, Context, Detector, Finding, Span
+from auditor.detect.base import SEVERITIES, Context, Detector, DetectorOutput, Explained, Finding, Proposal, Span
 from auditor.detect.content import ContentDetector, UnalignedDetector
 from auditor.detect.garble import GarbleDetector
 from auditor.detect.names import NameDetector
 from auditor.detect.negation import NegationDetector
 from auditor.detect.numbers import NumberDetector
+from auditor.detect.policy import SeverityPolicy
 from auditor.detect.terminology import TerminologyDetector
 
-# First the glossary, so its findings explain the words the other detectors would report again.
-DETECTORS: tuple[type[Detector], ...] = (
-    TerminologyDetector,
-    NameDetector,
-    NumberDetector,
-    NegationDetector,
-    ContentDetector,
-    UnalignedDetector,
-    GarbleDetector,
-)
-
-
-def detect(context: Context) -> list[Finding]:
-    """All findings of a comparison, sorted by position, with ids stable from run to run."""
-    found: dict[tuple, Finding] = {}
-    for detector_class in DETECTORS:
-        for finding in detector_class().detect(context):
-            key = (finding.category, finding.candidate_span, finding.reference_span)
-            found.setdefault(key, finding)
-    ordered = sorted(
-        found.values(),
-        key=lambda f: (
-            f.candidate_span.start if f.candidate_span else context.anchor(f),
-            f.candidate_span.end if f.candidate_span else 0,
-            f.severity.rank,
-            f.category,
-            f.reference_span.start if f.reference_span else -1,
-        ),
+# The run order: the glossary first, so its findings explain the words that the content detector
+# would report again; names, numbers and negations before the content detector for the same reason.
+DETECTORS: Mapping[str, type[Detector]] = {
+    cls.name: cls
+    for cls in (
+        TerminologyDetector,
+        NameDetector,
+        NumberDetector,
+        NegationDetector,
+        ContentDetector,
+        UnalignedDetector,
+        GarbleDetector,
     )
-    return [replace(f, id=f"F{k:03d}", fingerprint=context.fingerprint(f)) for k, f in enumerate(ordered, 1)]
+}
 
 
-__all__ = ["SEVERITIES", "Context", "Finding", "Span", "detect"]
+@dataclass(frozen=True)
+class DetectorSet:
+    """The detectors of a run, in order, and the one policy that decides their severities."""
+
+    detectors: tuple[Detector, ...] = field(default_factory=lambda: tuple(cls() for cls in DETECTORS.values()))
+    policy: SeverityPolicy = field(default_factory=SeverityPolicy)
+
+    @classmethod
+    def build(
+        cls, params: Mapping[str, Any] | None = None, policy: SeverityPolicy | None = None, names: Sequence[str] | None = None
+    ) -> DetectorSet:
+        """The detectors `names` (default: all, in registry order), each with its `Params` from `params`
+        where given; a name the registry lacks raises ValueError."""
+        params = dict(params or {})
+        names = list(DETECTORS) if names is None else list(names)
+        unknown = sorted((set(names) | set(params)) - set(DETECTORS))
+        if unknown:
+            raise ValueError(f"unknown detector {', '.join(unknown)}; known: {', '.join(DETECTORS)}")
+        return cls(tuple(DETECTORS[name](params.get(name)) for name in names), policy or SeverityPolicy())
+
+    def __getitem__(self, name: str) -> Detector:
+        for detector in self.detectors:
+            if detector.name == name:
+                return detector
+        raise KeyError(name)
+
+    def propose(self, context: Context) -> list[Proposal]:
+        """Every detector's proposals, in order, each detector shown what the ones before it explained."""
+        explained: Explained = frozenset()
+        proposals: list[Proposal] = []
+        for detector in self.detectors:
+            output = detector.detect(context, explained)
+            proposals.extend(output.proposals)
+            explained |= output.explained
+        return proposals
+
+    def run(self, context: Context) -> list[Finding]:
+        """All findings of a comparison, sorted by position, with ids stable from run to run."""
+        found: dict[tuple, Finding] = {}
+        for proposal in self.propose(context):
+            severity = self.policy.decide(proposal)
+            if severity is None:
+                continue
+            finding = proposal.finding(severity)
+            found.setdefault((finding.category, finding.candidate_span, finding.reference_span), finding)
+        ordered = sorted(
+            found.values(),
+            key=lambda f: (
+                f.candidate_span.start if f.candidate_span else context.anchor(f),
+                f.candidate_span.end if f.candidate_span else 0,
+                f.severity.rank,
+                f.category,
+                f.reference_span.start if f.reference_span else -1,
+            ),
+        )
+        return [replace(f, id=f"F{k:03d}", fingerprint=context.fingerprint(f)) for k, f in enumerate(ordered, 1)]
+
+    def settings(self) -> dict[str, dict[str, Any]]:
+        """Each detector's parameters and its rules' severities, by detector name, as plain JSON values."""
+        return {
+            d.name: dict(sorted({**d.settings(), "severity": self.policy.settings(d.rules)}.items()))
+            for d in sorted(self.detectors, key=lambda d: d.name)
+        }
+
+
+DEFAULT_DETECTORS = DetectorSet()
+
+
+def detect(context: Context, detectors: DetectorSet = DEFAULT_DETECTORS) -> list[Finding]:
+    """All findings of a comparison with the default detectors (or `detectors`)."""
+    return detectors.run(context)
+
+
+__all__ = [
+    "DETECTORS", "SEVERITIES", "Context", "Detector", "DetectorOutput", "DetectorSet", "Finding", "Proposal",
+    "SeverityPolicy", "Span", "detect",
+]

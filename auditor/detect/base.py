@@ -1,12 +1,19 @@
-"""What every detector shares: the finding type, the comparison context and the detector interface."""
+"""What every detector shares: the finding and proposal types, the comparison context and the
+detector interface.
+
+A detector proposes (`Proposal`: the rule that fired, its evidence, the spans it explains); it never
+decides a severity, which is the `SeverityPolicy`'s one job (auditor/detect/policy.py), and it never
+mutates the context: what it explains is handed on to the detectors after it by the runner.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from enum import Enum
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Sequence
 
 from auditor.domain import SEVERITIES, Category, Severity
 from auditor.pipeline.align import Alignment
@@ -42,6 +49,7 @@ class Finding:
     alignment: int | None
     id: str = ""
     fingerprint: str = ""  # identity that survives edits elsewhere in the documents (see Context.fingerprint)
+    rule: str = field(default="", compare=False)  # the detector rule that fired; internal, not in the JSON
 
     def to_dict(self) -> dict:
         return {
@@ -58,6 +66,54 @@ class Finding:
         }
 
 
+Explained = frozenset[tuple[int, int]]  # (start, end) of tokens some finding already accounts for
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A finding before its severity: what a detector saw, which rule fired and on what evidence.
+
+    The category is the rule's first part (`name.respelled` is a `name` finding), so the two never
+    disagree.
+    """
+
+    rule: str
+    message: str
+    candidate_span: Span | None
+    candidate_text: str
+    reference_span: Span | None
+    reference_text: str
+    alignment: int | None
+    explains: Explained = frozenset()  # tokens this finding accounts for: later detectors leave them alone
+    evidence: Mapping[str, Any] = field(default_factory=dict)  # measurements behind the rule, for a fitted policy
+    configured: Severity | None = None  # a severity the project set itself (a glossary entry's)
+
+    @property
+    def category(self) -> Category:
+        return Category(self.rule.partition(".")[0])
+
+    def finding(self, severity: Severity) -> Finding:
+        return Finding(
+            category=self.category,
+            severity=Severity(severity),
+            message=self.message,
+            candidate_span=self.candidate_span,
+            candidate_text=self.candidate_text,
+            reference_span=self.reference_span,
+            reference_text=self.reference_text,
+            alignment=self.alignment,
+            rule=self.rule,
+        )
+
+
+@dataclass(frozen=True)
+class DetectorOutput:
+    """One detector's proposals and the tokens they explain, handed explicitly to the next detector."""
+
+    proposals: tuple[Proposal, ...]
+    explained: Explained
+
+
 @dataclass
 class Context:
     """Everything detectors may look at; built once per comparison."""
@@ -70,7 +126,6 @@ class Context:
     diffs: dict[int, GroupDiff]  # alignment entry index -> word diff, for aligned entries
     vocabulary: dict[str, int]  # the model tokenizer's whole words and their ranks (lower is more frequent)
     encode: Callable[[list[str]], "np.ndarray"]
-    explained: set[tuple[int, int]] = field(default_factory=set)  # token spans a detector already accounted for
     glossary: Sequence["GlossaryEntry"] = ()  # the project's required and forbidden renderings of terms
 
     @cached_property
@@ -88,25 +143,29 @@ class Context:
         """Offsets where a sentence begins on either side: a capital there proves nothing."""
         return frozenset(s.start for s in self.cand_sents) | frozenset(s.start for s in self.ref_sents)
 
-    def finding(
+    def propose(
         self,
-        category: Category | str,
-        severity: Severity | str,
+        rule: str,
         message: str,
         cand: tuple[int, int] | None,
         ref: tuple[int, int] | None,
         bead: int | None,
-    ) -> Finding:
-        """A finding whose texts are sliced from the documents, so spans and texts always agree."""
-        return Finding(
-            category=Category(category),
-            severity=Severity(severity),
+        explains: Iterable[Token] = (),
+        evidence: Mapping[str, Any] | None = None,
+        configured: Severity | str | None = None,
+    ) -> Proposal:
+        """A proposal whose texts are sliced from the documents, so spans and texts always agree."""
+        return Proposal(
+            rule=rule,
             message=message,
             candidate_span=Span(*cand) if cand else None,
             candidate_text=self.cand_text[cand[0] : cand[1]] if cand else "",
             reference_span=Span(*ref) if ref else None,
             reference_text=self.ref_text[ref[0] : ref[1]] if ref else "",
             alignment=bead,
+            explains=frozenset((t.start, t.end) for t in explains),
+            evidence=dict(evidence or {}),
+            configured=None if configured is None else Severity(configured),
         )
 
     def anchor(self, finding: Finding) -> int:
@@ -135,15 +194,52 @@ class Context:
         parts = (finding.category, _normalise(finding.candidate_text), _normalise(finding.reference_text), before, after)
         return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
-    def explain(self, tokens: Iterable[Token]) -> None:
-        self.explained.update((t.start, t.end) for t in tokens)
 
 
 class Detector:
-    """One kind of check; `detect` yields findings and may mark tokens as explained."""
+    """One kind of check, built once with its `Params` and reused for every comparison.
 
-    def detect(self, context: Context) -> Iterable[Finding]:
+    Subclasses set `name` (the registry key), `rules` (every rule they may propose) and a frozen
+    `Params` dataclass with each threshold they use, and implement `propose`.
+    """
+
+    name: ClassVar[str] = ""
+    rules: ClassVar[tuple[str, ...]] = ()
+
+    @dataclass(frozen=True)
+    class Params:
+        pass
+
+    def __init__(self, params: Any = None) -> None:
+        if params is None:
+            params = self.Params()
+        elif not isinstance(params, self.Params):
+            raise TypeError(f"the {self.name} detector takes {self.Params.__qualname__}, not {type(params).__name__}")
+        self.params = params
+
+    def detect(self, context: Context, explained: Explained = frozenset()) -> DetectorOutput:
+        """Proposals on `context`, leaving alone the tokens in `explained`; plus what they explain."""
+        proposals = tuple(self.propose(context, explained))
+        return DetectorOutput(proposals, frozenset().union(*(p.explains for p in proposals)))
+
+    def propose(self, context: Context, explained: Explained) -> Iterable[Proposal]:
         raise NotImplementedError
+
+    def settings(self) -> dict[str, Any]:
+        """The parameters as plain JSON values, keys sorted."""
+        return {key: _plain(value) for key, value in sorted(asdict(self.params).items())}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.params!r})"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (tuple, list, frozenset, set)):
+        items = [_plain(v) for v in value]
+        return items if isinstance(value, (tuple, list)) else sorted(items)
+    return value
 
 
 def _normalise(text: str) -> str:

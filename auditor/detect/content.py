@@ -9,10 +9,11 @@ rewording that keeps it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable
 
+from auditor.detect.base import Context, Detector, Explained, Proposal, quote
 from auditor.pipeline.diff import GroupDiff, Hunk, Token
-from auditor.detect.base import Context, Detector, Finding, quote
 
 # Words that set a claim's modality or aspect, by the kind of claim they make.
 MODALITY = {
@@ -40,62 +41,71 @@ def stem(word: str) -> str:
     return word
 
 
-def _content(tokens: Iterable[Token], context: Context) -> list[Token]:
-    return [t for t in tokens if t.is_content and (t.start, t.end) not in context.explained]
+def _content(tokens: Iterable[Token], explained: Explained) -> list[Token]:
+    return [t for t in tokens if t.is_content and (t.start, t.end) not in explained]
 
 
 class ContentDetector(Detector):
     """Classifies each hunk of each aligned group that no earlier detector explained."""
 
-    meaning_cosine = 0.85
+    name = "content"
+    rules = (
+        "omission.cut_off", "meaning.modality", "meaning.entity", "meaning.modifier", "meaning.model",
+        "addition.clause", "addition.detail", "omission.clause", "omission.detail", "wording.hedge", "wording.model",
+    )
 
-    def detect(self, context: Context) -> Iterable[Finding]:
+    @dataclass(frozen=True)
+    class Params:
+        # Chosen with the first detectors (README, "Findings and severity policy"): below this cosine
+        # between the candidate sentence and itself with the reference words put back, the meaning moved.
+        meaning_cosine: float = 0.85
+        clause_words: int = 3  # chosen: this many content words added or dropped are content, fewer a detail
+        cut_off_words: int = 3  # chosen: content words lost after a last content word that make a cut-off
+
+    def propose(self, context: Context, explained: Explained) -> Iterable[Proposal]:
         pending: list[tuple[int, GroupDiff, Hunk, list[Token], list[Token]]] = []
         for bead, diff in context.diffs.items():
-            moved = self._moved_stems(diff, context)
+            moved = self._moved_stems(diff, explained)
             for k, hunk in enumerate(diff.hunks):
                 if k == len(diff.hunks) - 1 and self._cut_off(diff, hunk):
                     yield self._truncation(context, bead, diff, hunk)
                     continue
-                cand = [t for t in _content(hunk.cand, context) if stem(t.norm) not in moved]
-                ref = [t for t in _content(hunk.ref, context) if stem(t.norm) not in moved]
-                finding = self._by_rule(context, bead, hunk, cand, ref)
-                if finding is not None:
-                    yield finding
+                cand = [t for t in _content(hunk.cand, explained) if stem(t.norm) not in moved]
+                ref = [t for t in _content(hunk.ref, explained) if stem(t.norm) not in moved]
+                proposal = self._by_rule(context, bead, hunk, cand, ref)
+                if proposal is not None:
+                    yield proposal
                 elif cand and ref and {stem(t.norm) for t in cand} != {stem(t.norm) for t in ref}:
                     pending.append((bead, diff, hunk, cand, ref))
         yield from self._by_model(context, pending)
 
     @staticmethod
-    def _moved_stems(diff: GroupDiff, context: Context) -> set[str]:
+    def _moved_stems(diff: GroupDiff, explained: Explained) -> set[str]:
         """Content words the two sides share but the diff put in different hunks: reordered, not changed."""
-        cand = {stem(t.norm) for h in diff.hunks for t in _content(h.cand, context)}
-        ref = {stem(t.norm) for h in diff.hunks for t in _content(h.ref, context)}
+        cand = {stem(t.norm) for h in diff.hunks for t in _content(h.cand, explained)}
+        ref = {stem(t.norm) for h in diff.hunks for t in _content(h.ref, explained)}
         return cand & ref
 
-    @staticmethod
-    def _cut_off(diff: GroupDiff, hunk: Hunk) -> bool:
+    def _cut_off(self, diff: GroupDiff, hunk: Hunk) -> bool:
         """The candidate stops mid-clause where the reference goes on."""
         if not diff.cand or hunk.cand or hunk.cand_at < diff.cand[-1].end or not diff.cand[-1].is_word:
             return False
         lost = sum(t.is_content for t in hunk.ref)
-        return lost >= 1 and (not diff.cand[-1].is_content or lost >= 3)
+        return lost >= 1 and (not diff.cand[-1].is_content or lost >= self.params.cut_off_words)
 
     @staticmethod
-    def _truncation(context: Context, bead: int, diff: GroupDiff, hunk: Hunk) -> Finding:
+    def _truncation(context: Context, bead: int, diff: GroupDiff, hunk: Hunk) -> Proposal:
         last = context.cand_text[: diff.cand[-1].end]
         start = max(last.rfind(","), last.rfind(";"), last.rfind("—"), last.rfind("\n")) + 1
         while start < len(last) and last[start].isspace():
             start += 1
-        context.explain(hunk.ref)
-        return context.finding(
-            "omission", "major",
+        return context.propose(
+            "omission.cut_off",
             f"The sentence is cut off mid-clause; the reference goes on with {quote(context.ref_text[slice(*hunk.ref_span())])}.",
-            (start, diff.cand[-1].end), hunk.ref_span(), bead,
+            (start, diff.cand[-1].end), hunk.ref_span(), bead, hunk.ref,
         )
 
-    @staticmethod
-    def _by_rule(context: Context, bead: int, hunk: Hunk, cand: list[Token], ref: list[Token]) -> Finding | None:
+    def _by_rule(self, context: Context, bead: int, hunk: Hunk, cand: list[Token], ref: list[Token]) -> Proposal | None:
         cand_words = {t.norm for t in hunk.cand if t.is_word}
         ref_words = {t.norm for t in hunk.ref if t.is_word}
         span, ref_span = hunk.cand_span(), hunk.ref_span()
@@ -104,22 +114,24 @@ class ContentDetector(Detector):
         cand_kinds = {MODALITY[w] for w in cand_words if w in MODALITY}
         ref_kinds = {MODALITY[w] for w in ref_words if w in MODALITY}
         if cand_kinds != ref_kinds and (hunk.op == "replace" or "imminence" not in cand_kinds | ref_kinds):
-            return context.finding("meaning", "major", f"{was} became {now}: a change of modality or aspect changes what is claimed.", span, ref_span, bead)
+            return context.propose("meaning.modality", f"{was} became {now}: a change of modality or aspect changes what is claimed.", span, ref_span, bead)
         proper = [t for t in cand + ref if t.text[:1].isupper() and t.start not in context.sentence_starts]
         if cand and ref and proper:
-            return context.finding("meaning", "major", f"{was} became {now}: a different named entity changes the facts.", span, ref_span, bead)
+            return context.propose("meaning.entity", f"{was} became {now}: a different named entity changes the facts.", span, ref_span, bead)
+        words = {"content_words": max(len(cand), len(ref))}
         if cand and not ref:
-            if len(cand) >= 3:
-                return context.finding("addition", "major", f"{now} has no counterpart in the reference: content was added.", span, None, bead)
+            if len(cand) >= self.params.clause_words:
+                return context.propose("addition.clause", f"{now} has no counterpart in the reference: content was added.", span, None, bead, evidence=words)
             if all(t.norm in HEDGES for t in cand):
-                return context.finding("wording", "minor", f"{now} was added: an intensifier that keeps the meaning.", span, None, bead)
-            if hunk.op == "insert" and ContentDetector._modifies_matched_word(context, bead, hunk):
-                return context.finding("meaning", "major", f"{now} was inserted: a modifier the reference does not have changes the facts.", span, None, bead)
-            return context.finding("addition", "minor", f"{now} has no counterpart in the reference: a detail was added.", span, None, bead)
+                return context.propose("wording.hedge", f"{now} was added: an intensifier that keeps the meaning.", span, None, bead)
+            if hunk.op == "insert" and self._modifies_matched_word(context, bead, hunk):
+                return context.propose("meaning.modifier", f"{now} was inserted: a modifier the reference does not have changes the facts.", span, None, bead)
+            return context.propose("addition.detail", f"{now} has no counterpart in the reference: a detail was added.", span, None, bead, evidence=words)
         if ref and not cand:
-            severity = "major" if len(ref) >= 3 else "minor"
-            why = "content is lost" if severity == "major" else "a detail is lost"
-            return context.finding("omission", severity, f"{was} of the reference is missing: {why}.", span, ref_span, bead)
+            clause = len(ref) >= self.params.clause_words
+            why = "content is lost" if clause else "a detail is lost"
+            rule = "omission.clause" if clause else "omission.detail"
+            return context.propose(rule, f"{was} of the reference is missing: {why}.", span, ref_span, bead, evidence=words)
         return None
 
     @staticmethod
@@ -130,7 +142,7 @@ class ContentDetector(Detector):
         changed = {(t.start, t.end) for h in context.diffs[bead].hunks for t in h.cand}
         return k < len(tokens) and tokens[k].is_content and (tokens[k].start, tokens[k].end) not in changed
 
-    def _by_model(self, context: Context, pending: list) -> Iterable[Finding]:
+    def _by_model(self, context: Context, pending: list) -> Iterable[Proposal]:
         """Embed each touched sentence with one hunk reverted; a large move means the hunk changed the meaning."""
         if not pending:
             return
@@ -147,16 +159,20 @@ class ContentDetector(Detector):
             cosine = float(vectors[2 * k] @ vectors[2 * k + 1])
             span, ref_span = hunk.cand_span(), hunk.ref_span()
             was, now = quote(context.ref_text[slice(*ref_span)]), quote(context.cand_text[slice(*span)])
-            if cosine < self.meaning_cosine:
-                yield context.finding("meaning", "major", f"{was} became {now}: putting the reference words back moves the sentence's meaning (cosine {cosine:.2f}).", span, ref_span, bead)
+            evidence = {"cosine": cosine}
+            if cosine < self.params.meaning_cosine:
+                yield context.propose("meaning.model", f"{was} became {now}: putting the reference words back moves the sentence's meaning (cosine {cosine:.2f}).", span, ref_span, bead, evidence=evidence)
             else:
-                yield context.finding("wording", "minor", f"{was} became {now}: a rewording that keeps the meaning (cosine {cosine:.2f} with the reference words put back).", span, ref_span, bead)
+                yield context.propose("wording.model", f"{was} became {now}: a rewording that keeps the meaning (cosine {cosine:.2f} with the reference words put back).", span, ref_span, bead, evidence=evidence)
 
 
 class UnalignedDetector(Detector):
-    """A whole sentence inserted or dropped inside a passage both documents cover."""
+    """A whole sentence inserted or dropped inside a passage both documents cover; no thresholds."""
 
-    def detect(self, context: Context) -> Iterable[Finding]:
+    name = "unaligned"
+    rules = ("addition.sentence", "omission.sentence")
+
+    def propose(self, context: Context, explained: Explained) -> Iterable[Proposal]:
         beads = context.alignment.beads
         aligned = [k for k, b in enumerate(beads) if b.aligned]
         if not aligned:
@@ -167,7 +183,7 @@ class UnalignedDetector(Detector):
                 continue
             if bead.candidate:
                 s = context.cand_sents[bead.candidate[0]]
-                yield context.finding("addition", "major", "This sentence has no counterpart in the reference passage around it: it was added.", (s.start, s.end), None, k)
+                yield context.propose("addition.sentence", "This sentence has no counterpart in the reference passage around it: it was added.", (s.start, s.end), None, k)
             else:
                 s = context.ref_sents[bead.reference[0]]
-                yield context.finding("omission", "major", "This reference sentence is missing from the candidate passage that covers it.", None, (s.start, s.end), k)
+                yield context.propose("omission.sentence", "This reference sentence is missing from the candidate passage that covers it.", None, (s.start, s.end), k)

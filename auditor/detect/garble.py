@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Iterable
 
+from auditor.detect.base import Context, Detector, Explained, Proposal
 from auditor.pipeline.diff import STOPWORDS
-from auditor.detect.base import Context, Detector, Finding
+from auditor.pipeline.segment import Sentence
 
 _STRAY_STOP = re.compile(r"[.!?][\"”’]?\s+[.!?](?=\s|$)")
 _BROKEN_POSSESSIVE = re.compile(r"\b(?:of|the|a|an|to|in|for|and|or|with|from|by)['’]s\b", re.IGNORECASE)
@@ -18,42 +20,55 @@ _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$|[\"”’')\]]$")
 class GarbleDetector(Detector):
     """Fragments, sentences starting mid-clause or cut off, stray stops, merged and doubled words."""
 
-    max_fragment_words = 3
-    common_rank = 12000  # both halves of a merged word must be this frequent in the model's vocabulary
+    name = "garble"
+    rules = (
+        "garble.fragment", "garble.mid_clause", "garble.cut_off", "garble.stray_stop", "garble.broken_possessive",
+        "garble.doubled", "garble.merged",
+    )
 
-    def detect(self, context: Context) -> Iterable[Finding]:
+    @dataclass(frozen=True)
+    class Params:
+        # Chosen with the first detectors, to cover seed 000's broken-off pieces ("rice field.", "Told."):
+        # a "sentence" of at most this many words that does not start its paragraph is a fragment.
+        max_fragment_words: int = 3
+        # Chosen likewise: both halves of a merged word must be among this many most frequent words of the
+        # model tokenizer's vocabulary, so "Ukrainenow" splits and compounds of rare words do not.
+        common_rank: int = 12000
+        min_merged_length: int = 5  # chosen: shorter words the vocabulary lacks are left alone
+
+    def propose(self, context: Context, explained: Explained) -> Iterable[Proposal]:
         beads = context.alignment.beads
         for s in context.cand_sents:
             k = context.entry_of_candidate.get(s.index)
             if k is not None and beads[k].aligned and s.text in {context.ref_sents[j].text for j in beads[k].reference}:
                 continue  # the reference has the same text: not damage done by the translation
-            for (start, end), severity, why in self._problems(s, context):
-                yield context.finding("garble", severity, why, (start, end), None, k)
+            for (start, end), rule, why in self._problems(s, context):
+                yield context.propose(rule, why, (start, end), None, k)
 
-    def _problems(self, s, context: Context):
+    def _problems(self, s: Sentence, context: Context) -> Iterable[tuple[tuple[int, int], str, str]]:
         words = [t for t in context.candidate_tokens[s.index] if t.is_word]
         first_in_paragraph = s.index == 0 or context.cand_sents[s.index - 1].paragraph != s.paragraph
         last_in_paragraph = s.index + 1 == len(context.cand_sents) or context.cand_sents[s.index + 1].paragraph != s.paragraph
         whole = (s.start, s.end)
         if s.continues:
             pass  # the segmenter cut this piece off an over-long sentence: its start is no damage
-        elif words and len(words) <= self.max_fragment_words and not first_in_paragraph:
-            yield whole, "major", f"Dangling fragment '{s.text}': {len(words)} word{'s' if len(words) > 1 else ''} left standing as a sentence."
+        elif words and len(words) <= self.params.max_fragment_words and not first_in_paragraph:
+            yield whole, "garble.fragment", f"Dangling fragment '{s.text}': {len(words)} word{'s' if len(words) > 1 else ''} left standing as a sentence."
         elif s.text[:1].islower():
-            yield whole, "major", "The sentence starts mid-clause: a piece broken off the sentence before it."
+            yield whole, "garble.mid_clause", "The sentence starts mid-clause: a piece broken off the sentence before it."
         if words and last_in_paragraph and not first_in_paragraph and (s.text.endswith(":") or (words[-1].norm in STOPWORDS and not _TERMINAL.search(s.text))):
-            yield whole, "major", "The sentence is cut off: it ends where its clause or quotation should go on."
-        for pattern, severity, why in (
-            (_STRAY_STOP, "major", "Stray punctuation: a full stop standing on its own."),
-            (_BROKEN_POSSESSIVE, "major", "Broken grammar: a possessive on a function word."),
-            (_DOUBLED, "minor", "A word is doubled."),
+            yield whole, "garble.cut_off", "The sentence is cut off: it ends where its clause or quotation should go on."
+        for pattern, rule, why in (
+            (_STRAY_STOP, "garble.stray_stop", "Stray punctuation: a full stop standing on its own."),
+            (_BROKEN_POSSESSIVE, "garble.broken_possessive", "Broken grammar: a possessive on a function word."),
+            (_DOUBLED, "garble.doubled", "A word is doubled."),
         ):
             for m in pattern.finditer(s.text):
-                yield (s.start + m.start(), s.start + m.end()), severity, why
+                yield (s.start + m.start(), s.start + m.end()), rule, why
         for token in words:
             halves = self._merged(token.text, context.vocabulary)
             if halves:
-                yield (token.start, token.end), "minor", f"Merged words: '{token.text}' reads as '{halves[0]} {halves[1]}'."
+                yield (token.start, token.end), "garble.merged", f"Merged words: '{token.text}' reads as '{halves[0]} {halves[1]}'."
 
     def _merged(self, word: str, vocabulary: dict[str, int]) -> tuple[str, str] | None:
         """Split a word the vocabulary lacks into a frequent word and a function word ('Ukrainenow' → 'Ukraine now').
@@ -61,11 +76,11 @@ class GarbleDetector(Detector):
         Two content words are left alone: English compounds ('billboards', 'underestimate') look the same.
         """
         lower = word.casefold()
-        if len(word) < 5 or not word.isalpha() or lower in vocabulary:
+        if len(word) < self.params.min_merged_length or not word.isalpha() or lower in vocabulary:
             return None
         for cut in range(2, len(word) - 1):
             left, right = lower[:cut], lower[cut:]
-            if vocabulary.get(left, 10**9) >= self.common_rank or vocabulary.get(right, 10**9) >= self.common_rank:
+            if vocabulary.get(left, 10**9) >= self.params.common_rank or vocabulary.get(right, 10**9) >= self.params.common_rank:
                 continue
             if (right in STOPWORDS and len(left) >= 3) or (left in STOPWORDS and left not in _PREFIXES and len(right) >= 3):
                 return word[:cut], word[cut:]

@@ -8,31 +8,36 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from auditor.pipeline.diff import GroupDiff
-from auditor.detect.base import Context, Detector, Finding, quote
+from auditor.detect.base import Context, Detector, Explained, Proposal, quote
 from auditor.detect.glossary import GlossaryEntry
+from auditor.pipeline.diff import GroupDiff, Token
 
 
 class TerminologyDetector(Detector):
-    """A forbidden rendering anywhere in the candidate; a glossary term the candidate renders otherwise."""
+    """A forbidden rendering anywhere in the candidate; a glossary term the candidate renders otherwise.
 
-    def detect(self, context: Context) -> Iterable[Finding]:
+    Its findings take the severity each glossary entry sets; it has no thresholds of its own.
+    """
+
+    name = "terminology"
+    rules = ("terminology.forbidden", "terminology.required")
+
+    def propose(self, context: Context, explained: Explained) -> Iterable[Proposal]:
         for entry in context.glossary:
             forbidden = sorted({m.span() for p in entry.forbidden_patterns for m in p.finditer(context.cand_text)})
             for start, end in forbidden:
                 bead = _bead_at(context, start)
                 ref = _term_in(context, entry, bead)
-                _explain(context, bead, (start, end), ref)
-                yield context.finding(
-                    "terminology", entry.severity,
+                yield context.propose(
+                    "terminology.forbidden",
                     f"{quote(context.cand_text[start:end])} is a forbidden rendering of {quote(entry.term)} (glossary){_advice(entry)}.",
-                    (start, end), ref, bead,
+                    (start, end), ref, bead, _covered(context, bead, (start, end), ref), configured=entry.severity,
                 )
             if entry.required:
                 yield from self._required(context, entry, forbidden)
 
     @staticmethod
-    def _required(context: Context, entry: GlossaryEntry, forbidden: Sequence[tuple[int, int]]) -> Iterable[Finding]:
+    def _required(context: Context, entry: GlossaryEntry, forbidden: Sequence[tuple[int, int]]) -> Iterable[Proposal]:
         """Aligned groups whose reference has the term and whose candidate has none of the required renderings."""
         for bead, diff in context.diffs.items():
             ref = _term_in(context, entry, bead)
@@ -44,11 +49,10 @@ class TerminologyDetector(Detector):
             if any(start <= f < end for f, _ in forbidden):
                 continue  # already reported as a forbidden rendering
             cand = _counterpart(diff, ref) or (start, end)
-            _explain(context, bead, cand, ref)
-            yield context.finding(
-                "terminology", entry.severity,
+            yield context.propose(
+                "terminology.required",
                 f"The glossary term {quote(context.ref_text[slice(*ref)])} is not rendered as required{_advice(entry)}.",
-                cand, ref, bead,
+                cand, ref, bead, _covered(context, bead, cand, ref), configured=entry.severity,
             )
 
 
@@ -83,11 +87,10 @@ def _counterpart(diff: GroupDiff, ref: tuple[int, int]) -> tuple[int, int] | Non
     return None
 
 
-def _explain(context: Context, bead: int | None, cand: tuple[int, int], ref: tuple[int, int] | None) -> None:
-    """The words of a glossary finding need no second finding from the content detector."""
+def _covered(context: Context, bead: int | None, cand: tuple[int, int], ref: tuple[int, int] | None) -> list[Token]:
+    """The words of a glossary finding: they need no second finding from the content detector."""
     diff = context.diffs.get(bead) if bead is not None else None
     if diff is None:
-        return
-    context.explain(t for t in diff.cand if cand[0] <= t.start and t.end <= cand[1])
-    if ref:
-        context.explain(t for t in diff.ref if ref[0] <= t.start and t.end <= ref[1])
+        return []
+    covered = [t for t in diff.cand if cand[0] <= t.start and t.end <= cand[1]]
+    return covered + ([t for t in diff.ref if ref[0] <= t.start and t.end <= ref[1]] if ref else [])

@@ -24,7 +24,6 @@ from tabulate import tabulate
 from auditor.pipeline.align import Alignment, align
 from auditor.api import Auditor
 from auditor.detect import Context
-from auditor.detect.garble import GarbleDetector
 from auditor.errors import InputError
 from auditor.io.load import Document, load_file, resolve
 from auditor.verdict.score import counterpart_share
@@ -162,7 +161,7 @@ def _garble_count(
     """Garble findings on `cand` audited against `ref` (text the reference shares is not counted)."""
     embedder = auditor.embedder()
     context = Context(cand.text, ref.text, cand_sents, ref_sents, alignment, {}, embedder.vocabulary(), embedder.encode)
-    return sum(1 for _ in GarbleDetector().detect(context))
+    return len(auditor.detectors["garble"].detect(context).proposals)
 
 
 def render(result: MatchResult) -> str:
