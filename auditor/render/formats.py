@@ -19,6 +19,7 @@ from auditor.domain import Category
 from auditor.detect.base import Span
 from auditor.io.load import Document
 from auditor.result import CompareResult
+from auditor.render.common import suppressed_counts
 from auditor.verdict.score import fails_gate
 
 FORMATS = ("table", "json", "jsonl", "github", "sarif")
@@ -112,7 +113,7 @@ def github(result: CompareResult) -> str:
 
 
 def _suppressed_note(suppressed: dict[str, int]) -> str:
-    parts = [f"{n} {why.replace('_', ' ')}" for why, n in suppressed.items() if n]
+    parts = [f"{n} {why}" for why, n in suppressed_counts(suppressed)]
     return f" ({', '.join(parts)} suppressed)" if parts else ""
 
 

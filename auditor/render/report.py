@@ -20,6 +20,7 @@ from auditor.detect import Finding
 from auditor.domain import SEVERITIES
 from auditor.pipeline.diff import GroupDiff, Hunk, Token, tokenize
 from auditor.result import CompareResult
+from auditor.render.common import suppressed_counts
 from auditor.render.safe_text import visible
 from auditor.pipeline.segment import sentence_at
 
@@ -196,8 +197,8 @@ def _header(result: CompareResult, map_name: str | None) -> list[str]:
         f"model {code(result.model, False)} · segmenter {code(result.segmenter, False)}"
         + (" · [alignment map](#alignment-map)" if map_name else ""),
     ]
-    if any(s.suppressed.values()):
-        left_out = ", ".join(f"{n} by {why.replace('_', ' ')}" for why, n in s.suppressed.items() if n)
+    left_out = ", ".join(f"{n} by {why}" for why, n in suppressed_counts(s.suppressed))
+    if left_out:
         lines += ["", f"Findings left out of this report: {left_out}."]
     if s.counterparts and result.findings:
         categories = sorted({f.category for f in result.findings})
@@ -260,10 +261,9 @@ def _aligned_text(result: CompareResult) -> list[str]:
 
 def _unverified(result: CompareResult) -> list[str]:
     by_sentence: dict[int, list[Finding]] = {}
-    starts = [s.start for s in result.candidate_sentences]
     for finding in result.findings:
         if finding.candidate_span:
-            by_sentence.setdefault(bisect_right(starts, finding.candidate_span.start) - 1, []).append(finding)
+            by_sentence.setdefault(sentence_at(result.candidate_sentences, finding.candidate_span.start).index, []).append(finding)
     cand_lines, ref_lines = [], []
     for bead in result.alignment.beads:
         if bead.aligned:
