@@ -16,7 +16,7 @@ from tabulate import tabulate
 from auditor.detect import Finding
 from auditor.domain import SEVERITIES
 from auditor.pipeline.segment import sentence_at
-from auditor.render.common import suppressed_counts
+from auditor.render.common import signature_line, suppressed_counts
 from auditor.render.excerpt import Mark, excerpt
 from auditor.render.safe_text import visible
 from auditor.result import CompareResult
@@ -79,6 +79,8 @@ def _header(result: CompareResult, map_name: str | None) -> list[str]:
         f"model {code(result.model, False)} · segmenter {code(result.segmenter, False)}"
         + (" · [alignment map](#alignment-map)" if map_name else ""),
     ]
+    if signature_line(result):
+        lines += ["", f"Signature {code(signature_line(result), False)}"]
     left_out = ", ".join(f"{n} by {why}" for why, n in suppressed_counts(s.suppressed))
     if left_out:
         lines += ["", f"Findings left out of this report: {left_out}."]

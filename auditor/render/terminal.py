@@ -7,7 +7,7 @@ import textwrap
 from tabulate import tabulate
 
 from auditor.result import CompareResult
-from auditor.render.common import suppressed_counts
+from auditor.render.common import signature_line, suppressed_counts
 from auditor.render.safe_text import visible
 
 
@@ -67,6 +67,8 @@ def render(result: CompareResult, width: int = 60) -> str:
         + "".join(f"   suppressed ({why}): {n}" for why, n in suppressed_counts(s.suppressed)),
         f"verdict: {s.verdict.upper()}: {s.reason}",
     ]
+    if signature_line(result):
+        parts.append(f"signature: {signature_line(result)}")
     return "\n".join(parts) + "\n"
 
 
