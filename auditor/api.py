@@ -17,6 +17,7 @@ from auditor.pipeline.diff import diff_group
 from auditor.io.language import check_same_language
 from auditor.io.load import DEFAULT_CORPUS, Document, Limits, load
 from auditor.result import CompareResult
+from auditor.signature import Signature
 from auditor.verdict.score import ScoreOptions, summarise
 from auditor.pipeline.segment import PunktSegmenter, Segmenter, Sentence, default_segmenter, segment
 
@@ -116,6 +117,7 @@ class Auditor:
         summary = summarise(
             alignment, cand_sents, ref_sents, findings, self.score_options, {"accepted_wording": accepted, "baseline": len(known)}
         )
+        segmenter = getattr(self.segmenter, "name", type(self.segmenter).__name__)
         return CompareResult(
             candidate=pair.candidate,
             reference=pair.reference,
@@ -125,8 +127,9 @@ class Auditor:
             findings=findings,
             summary=summary,
             model=embedder.name,
-            segmenter=getattr(self.segmenter, "name", type(self.segmenter).__name__),
+            segmenter=segmenter,
             diffs=diffs,
+            signature=Signature.create(embedder.name, segmenter, self.align_options, self.score_options, self.detector_settings()),
         )
 
     def apply_baseline(self, result: CompareResult, baseline: Baseline) -> CompareResult:

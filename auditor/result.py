@@ -12,6 +12,7 @@ from auditor.pipeline.diff import GroupDiff
 from auditor.io.load import Document
 from auditor.verdict.score import Summary
 from auditor.pipeline.segment import Sentence
+from auditor.signature import Signature
 
 SCHEMA_VERSION = 1
 
@@ -30,12 +31,18 @@ class CompareResult:
     model: str
     segmenter: str
     diffs: dict[int, GroupDiff] = field(default_factory=dict, repr=False)  # alignment entry -> word diff
+    signature: Signature | None = None  # what the result depends on besides the texts (Auditor.finish sets it)
 
     def to_dict(self) -> dict:
         """The JSON contract that other tools read."""
         return {
             "schema_version": SCHEMA_VERSION,
-            "tool": {"name": "auditor", "model": self.model, "segmenter": self.segmenter},
+            "tool": {
+                "name": "auditor",
+                "model": self.model,
+                "segmenter": self.segmenter,
+                "signature": self.signature.to_dict() if self.signature else None,
+            },
             "candidate": _side(self.candidate, self.candidate_sentences),
             "reference": _side(self.reference, self.reference_sentences),
             "alignment": [bead.to_dict() for bead in self.alignment.beads],

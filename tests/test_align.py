@@ -118,7 +118,9 @@ def test_json_contract(seed_pair):
 
 
 def test_pooled_bead_gains_match_the_bead_similarity():
-    from auditor.pipeline.align import BEAD_SHAPES, AlignOptions, NullModel, _Band, _BandSimilarity, _gains, _Side, bead_similarity
+    from auditor.pipeline.align import BEAD_SHAPES, AlignOptions, NullModel, bead_similarity
+    from auditor.pipeline.band import Band as _Band, BandSimilarity as _BandSimilarity, Side as _Side
+    from auditor.pipeline.banded_dp import gains_of as _gains
     from auditor.pipeline.segment import segment
 
     sents = segment("One two three. Four five. Six seven eight nine.")

@@ -60,6 +60,12 @@ def test_report_headings(report):
     ]
 
 
+def test_the_header_carries_the_signature(report, seed_pair):
+    header = report.split("\n## ", 1)[0]
+    assert f"Signature `{seed_pair.signature}`" in header.splitlines()
+    assert str(seed_pair.signature).startswith("auditor:0.1.0|model:all-MiniLM-L6-v2|seg:punkt-2.2.1|")
+
+
 def test_findings_table_lists_every_finding_most_severe_first(report, seed_pair):
     findings = next(t for t in tables(report) if t[0][0] == "id")
     assert findings[0] == ["id", "severity", "category", "candidate, changes marked", "reference", "why"]

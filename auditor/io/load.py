@@ -34,9 +34,15 @@ _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|
 # Vertical tab, form feed, file/group/record separators, NEL and the Unicode line and paragraph
 # separators end a line as surely as LF does; each becomes one LF, so offsets do not move.
 _LINE_BREAKS = str.maketrans(dict.fromkeys("\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", "\n"))
-# Zero-width space, non-joiner, joiner, word joiner, zero-width no-break space, soft hyphen:
-# invisible, so the reader sees the text without them, and inside a word they would split it.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Invisible characters, defined once here for the loader and for every output (render/safe_text.py).
+# Zero-width space, non-joiner, joiner, word joiner, zero-width no-break space, soft hyphen: the
+# reader sees the text without them, and inside a word they would split it, so loading removes them.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = re.compile(f"[{ZERO_WIDTH}]")
+# What can still hide, reorder (Trojan Source) or drive a terminal once loaded: C0/C1 controls but
+# tab and line feed, the left-to-right and right-to-left marks, bidi embeddings, overrides and
+# isolates, and ZERO_WIDTH. Kept in the text (offsets must hold); outputs show each as `\uXXXX`.
+HIDDEN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069{ZERO_WIDTH}]")
 # Every space separator but the plain space (no-break, thin, ideographic...) becomes a plain space.
 _SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")

@@ -4,10 +4,10 @@ glance where the two documents run in parallel and where one of them goes on alo
 from __future__ import annotations
 
 import io
-from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from auditor.domain import SEVERITIES
+from auditor.pipeline.segment import sentence_at
 from auditor.result import CompareResult
 
 if TYPE_CHECKING:
@@ -21,12 +21,11 @@ UNALIGNED_COLOUR = "#4a90d9"  # rows and columns with no counterpart
 
 def worst_severity_by_sentence(result: CompareResult) -> dict[int, str]:
     """Candidate sentence index -> the most severe finding located in it."""
-    starts = [s.start for s in result.candidate_sentences]
     worst: dict[int, str] = {}
     for finding in result.findings:
         if finding.candidate_span is None:
             continue
-        i = bisect_right(starts, finding.candidate_span.start) - 1
+        i = sentence_at(result.candidate_sentences, finding.candidate_span.start).index
         if i not in worst or finding.severity.rank < worst[i].rank:
             worst[i] = finding.severity
     return worst

@@ -19,6 +19,7 @@ from auditor.domain import Category
 from auditor.detect.base import Span
 from auditor.io.load import Document
 from auditor.result import CompareResult
+from auditor.render.common import signature_line, suppressed_counts
 from auditor.verdict.score import fails_gate
 
 FORMATS = ("table", "json", "jsonl", "github", "sarif")
@@ -106,13 +107,14 @@ def github(result: CompareResult) -> str:
         properties["title"] = f"{finding.id} {finding.category} ({finding.severity})"
         lines.append(_command(level(finding, fail_on), properties, finding.message))
     s = result.summary
-    verdict = f"{s.verdict.upper()}: {s.reason}" + _suppressed_note(s.suppressed)
+    signature = signature_line(result)
+    verdict = f"{s.verdict.upper()}: {s.reason}" + _suppressed_note(s.suppressed) + (f" [{signature}]" if signature else "")
     lines.append(_command("notice" if s.passed else "error", {"title": "audit verdict"}, verdict))
     return "\n".join(lines) + "\n"
 
 
 def _suppressed_note(suppressed: dict[str, int]) -> str:
-    parts = [f"{n} {why.replace('_', ' ')}" for why, n in suppressed.items() if n]
+    parts = [f"{n} {why}" for why, n in suppressed_counts(suppressed)]
     return f" ({', '.join(parts)} suppressed)" if parts else ""
 
 
@@ -159,7 +161,8 @@ def sarif(result: CompareResult) -> str:
                 "tool": {
                     "driver": {
                         "name": "auditor",
-                        "version": __version__,
+                        "version": result.signature.version if result.signature else __version__,
+                        "properties": {"signature": result.signature.to_dict() if result.signature else None},
                         "rules": [{"id": c, "shortDescription": {"text": text}} for c, text in descriptions.items()],
                     }
                 },

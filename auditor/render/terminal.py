@@ -7,6 +7,7 @@ import textwrap
 from tabulate import tabulate
 
 from auditor.result import CompareResult
+from auditor.render.common import signature_line, suppressed_counts
 from auditor.render.safe_text import visible
 
 
@@ -63,9 +64,11 @@ def render(result: CompareResult, width: int = 60) -> str:
         ),
         "",
         "findings: " + ", ".join(f"{n} {sev}" for sev, n in s.counts_by_severity.items()) + f"   penalty: {s.penalty:.1f} per 100 checked words"
-        + "".join(f"   suppressed ({why.replace('_', ' ')}): {n}" for why, n in s.suppressed.items() if n),
+        + "".join(f"   suppressed ({why}): {n}" for why, n in suppressed_counts(s.suppressed)),
         f"verdict: {s.verdict.upper()}: {s.reason}",
     ]
+    if signature_line(result):
+        parts.append(f"signature: {signature_line(result)}")
     return "\n".join(parts) + "\n"
 
 
