@@ -2,7 +2,7 @@
 the verdict besides the two texts (tool version, model, segmenter, aligner options, gate and score
 options, every detector's parameters), so two reports say at a glance whether they are comparable.
 
-One line for people, `auditor:0.1.0|model:…|seg:…|align:default|policy:fail_on=major|det:1a2b3c4d`,
+One line for people, `auditor:0.1.0|model:…|seg:…|align:default|gate:fail_on=major|det:1a2b3c4d`,
 lists the options that differ from this version's defaults (the version pins them) and a short
 hash of the detector parameters; `to_dict()` holds every value, in sorted order.
 """
@@ -58,7 +58,7 @@ class Signature:
     model: str
     segmenter: str
     align: dict = field(hash=False)  # AlignOptions fields
-    policy: dict = field(hash=False)  # ScoreOptions fields: the gate (fail_on, max_penalty, min_coverage) and the scoring margins
+    gate: dict = field(hash=False)  # ScoreOptions fields: the gate (fail_on, max_penalty, min_coverage) and the scoring margins
     detectors: dict = field(hash=False)  # each detector's parameters, by detector name
 
     @classmethod
@@ -79,8 +79,8 @@ class Signature:
 
     def __str__(self) -> str:
         align = _changes(self.align, plain(AlignOptions()))
-        policy = _changes(self.policy, plain(ScoreOptions()), always=("fail_on",))
-        return f"auditor:{self.version}|model:{self.model}|seg:{self.segmenter}|align:{align}|policy:{policy}|det:{self.detectors_hash}"
+        gate = _changes(self.gate, plain(ScoreOptions()), always=("fail_on",))
+        return f"auditor:{self.version}|model:{self.model}|seg:{self.segmenter}|align:{align}|gate:{gate}|det:{self.detectors_hash}"
 
     def to_dict(self) -> dict:
         """Every value, keys sorted, plus the one-line form: the same run gives the same bytes."""
@@ -90,7 +90,7 @@ class Signature:
                 "model": self.model,
                 "segmenter": self.segmenter,
                 "align": self.align,
-                "policy": self.policy,
+                "gate": self.gate,
                 "detectors": self.detectors,
                 "detectors_hash": self.detectors_hash,
                 "line": str(self),

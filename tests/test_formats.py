@@ -114,11 +114,11 @@ def test_every_format_carries_the_signature(seed_pair):
 
     signature = seed_pair.signature
     line = str(signature)
-    assert line == f"auditor:{signature.version}|model:all-MiniLM-L6-v2|seg:punkt-2.2.1|align:default|policy:fail_on=major|det:{signature.detectors_hash}"
+    assert line == f"auditor:{signature.version}|model:all-MiniLM-L6-v2|seg:punkt-2.2.1|align:default|gate:fail_on=major|det:{signature.detectors_hash}"
     tool = json.loads(render(seed_pair, "json"))["tool"]
     assert (tool["name"], tool["model"], tool["segmenter"]) == ("auditor", "all-MiniLM-L6-v2", "punkt-2.2.1")
     assert tool["signature"] == signature.to_dict() and tool["signature"]["line"] == line
-    assert tool["signature"]["policy"]["fail_on"] == "major" and tool["signature"]["align"]["null_z"] == 3.0
+    assert tool["signature"]["gate"]["fail_on"] == "major" and tool["signature"]["align"]["null_z"] == 3.0
     assert json.loads(render(seed_pair, "jsonl"))["tool"] == tool
     driver = json.loads(render(seed_pair, "sarif"))["runs"][0]["tool"]["driver"]
     assert driver["version"] == signature.version and driver["properties"]["signature"] == signature.to_dict()
@@ -141,10 +141,10 @@ def test_the_signature_changes_with_every_option(auditor):
     reference = Document.from_text("The ministry confirmed the report on Monday.\n\nAbout 150 men had completed their contracts.\n")
     default = auditor.compare_documents(candidate, reference).signature
     never = replace(auditor, score_options=ScoreOptions(fail_on="never")).compare_documents(candidate, reference).signature
-    assert default != never and never.policy["fail_on"] == "never"
-    assert str(never) == str(default).replace("policy:fail_on=major", "policy:fail_on=never")
+    assert default != never and never.gate["fail_on"] == "never"
+    assert str(never) == str(default).replace("gate:fail_on=major", "gate:fail_on=never")
     base = dict(model="m", segmenter="s", align_options=AlignOptions(), score_options=ScoreOptions(), detectors={})
-    assert Signature.create(**base) == Signature.create(**base) and str(Signature.create(**base)).endswith("|align:default|policy:fail_on=major|det:44136fa3")
+    assert Signature.create(**base) == Signature.create(**base) and str(Signature.create(**base)).endswith("|align:default|gate:fail_on=major|det:44136fa3")
     variants = [
         {"align_options": AlignOptions(null_z=2.5)},
         {"score_options": ScoreOptions(max_penalty=5.0)},
@@ -155,7 +155,7 @@ def test_the_signature_changes_with_every_option(auditor):
     lines = {str(Signature.create(**{**base, **change})) for change in variants}
     assert len(lines) == len(variants) and str(Signature.create(**base)) not in lines
     assert "|align:null_z=2.5|" in str(Signature.create(**{**base, "align_options": AlignOptions(null_z=2.5)}))
-    assert "|policy:fail_on=major,max_penalty=5.0|" in str(Signature.create(**{**base, "score_options": ScoreOptions(max_penalty=5.0)}))
+    assert "|gate:fail_on=major,max_penalty=5.0|" in str(Signature.create(**{**base, "score_options": ScoreOptions(max_penalty=5.0)}))
     hashes = {Signature.create(**{**base, "detectors": d}).detectors_hash for d in ({}, {"a": {"x": 1}}, {"a": {"x": 2}})}
     assert len(hashes) == 3
     assert Signature.create(**{**base, "detectors": {"b": {"y": 1}, "a": {"x": (1, 2)}}}).to_dict()["detectors"] == {"a": {"x": [1, 2]}, "b": {"y": 1}}
