@@ -248,3 +248,15 @@ def test_bad_model_is_one_line_and_exit_2_before_any_work(tmp_path, where):
     assert run.returncode == ExitCode.USAGE_ERROR
     assert run.stderr.splitlines() == [f"audit: error: {model}: model not found (give a local sentence-transformers folder; nothing is downloaded)"]
     assert not out.exists()
+
+
+def test_record_lines_keep_the_json_lines_key_order():
+    from auditor.run.record import Pair, Record, to_line
+
+    unmatched = Record(Pair("x.txt", "d/x.txt", None), "unmatched", reason="no counterpart")
+    assert to_line(unmatched.to_dict()) == (
+        '{"id": "x.txt", "candidate": "d/x.txt", "reference": null, "verdict": "unmatched", "exit_code": 3, "reason": "no counterpart"}'
+    )
+    failed = Record(Pair("y", "c.txt", "r.txt"), "fail", result={"summary": {"verdict": "fail"}})
+    assert list(failed.to_dict()) == ["id", "candidate", "reference", "verdict", "exit_code", "result"]
+    assert Record.from_dict(json.loads(to_line(failed.to_dict()))) == failed  # the Ray engine's round trip
