@@ -215,3 +215,48 @@ def test_recover_drops_only_a_partial_last_line(tmp_path):
     assert LineLog.recover(path) == [b'{"id": 1}', b'{"id": 2}']
     assert path.read_bytes() == b'{"id": 1}\n{"id": 2}\n'
     assert LineLog.recover(tmp_path / "absent.jsonl") == []
+
+
+def test_a_missing_model_is_found_through_the_auditor_before_any_output(tmp_path):
+    """run_batch asks the Auditor for its model: whatever the Auditor says is wrong with it stops the
+    run as one error before the output is opened, whichever model setting it comes from."""
+    from auditor.api import Auditor
+    from auditor.errors import ModelError
+    from auditor.run.batch import run_batch
+
+    class NoModel(Auditor):
+        def embedder(self):
+            raise ModelError("no model for this auditor")
+
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(f"candidate,reference\n{SEEDS / '000_88841e910d11a9d7.txt'},{SEEDS / '001_25b45a1f2acf4c89.txt'}\n")
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(ModelError, match="no model for this auditor"):
+        run_batch(NoModel(), manifest=str(manifest), auto=None, pattern="*.txt", output=out, resume=False, jobs=2, chunk_size=1, bar=False)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("where", ["option", "config"])
+def test_bad_model_is_one_line_and_exit_2_before_any_work(tmp_path, where):
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("candidate,reference\na.txt,b.txt\n")
+    (tmp_path / "audit.toml").write_text('model = "models/mini"\n')
+    model = tmp_path / "models" / "mini"
+    given = ["--model", str(model)] if where == "option" else ["--config", str(tmp_path / "audit.toml")]
+    out = tmp_path / "out.jsonl"
+    run = audit("batch", str(manifest), "-o", str(out), "--jobs", "2", *given)
+    assert run.returncode == ExitCode.USAGE_ERROR
+    assert run.stderr.splitlines() == [f"audit: error: {model}: model not found (give a local sentence-transformers folder; nothing is downloaded)"]
+    assert not out.exists()
+
+
+def test_record_lines_keep_the_json_lines_key_order():
+    from auditor.run.record import Pair, Record, to_line
+
+    unmatched = Record(Pair("x.txt", "d/x.txt", None), "unmatched", reason="no counterpart")
+    assert to_line(unmatched.to_dict()) == (
+        '{"id": "x.txt", "candidate": "d/x.txt", "reference": null, "verdict": "unmatched", "exit_code": 3, "reason": "no counterpart"}'
+    )
+    failed = Record(Pair("y", "c.txt", "r.txt"), "fail", result={"summary": {"verdict": "fail"}})
+    assert list(failed.to_dict()) == ["id", "candidate", "reference", "verdict", "exit_code", "result"]
+    assert Record.from_dict(json.loads(to_line(failed.to_dict()))) == failed  # the Ray engine's round trip

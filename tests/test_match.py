@@ -1,8 +1,9 @@
 """`audit match`: which documents are counterparts, and which side is the candidate."""
 
 import json
+import sqlite3
 
-from test_cli import audit
+from test_cli import ROOT, audit
 
 from auditor.errors import ExitCode
 
@@ -38,3 +39,38 @@ def test_one_document_is_not_enough():
     run = audit("match", "000")
     assert run.returncode == ExitCode.USAGE_ERROR
     assert run.stderr.splitlines() == ["audit: error: 000: need at least two documents to match, found 1"]
+
+
+def test_match_reads_the_config_file_and_uses_the_cache(tmp_path):
+    """The configuration file's corpus and model apply to `audit match` as to compare and batch, and
+    --cache keeps the sentence vectors it encoded."""
+    (tmp_path / "docs").mkdir()
+    for name in (GARBLED, CLEAN):
+        (tmp_path / "docs" / name.split("/")[1]).write_bytes((ROOT / name).read_bytes())
+    config = tmp_path / "audit.toml"
+    config.write_text('corpus = "docs"\nmodel = "all-MiniLM-L6-v2"\n')
+    cache = tmp_path / "cache"
+    run = audit("match", "000", "001", "--config", str(config), "--cache", str(cache), "--format", "json")
+    assert run.returncode == ExitCode.PASSED, run.stderr
+    data = json.loads(run.stdout)
+    found = [str(tmp_path / "docs" / name.split("/")[1]) for name in (GARBLED, CLEAN)]
+    assert data["documents"] == found
+    assert [(c["candidate"], c["reference"]) for c in data["counterparts"]] == [tuple(found)]
+    with sqlite3.connect(cache / "embeddings.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0] > 0
+
+
+def test_match_takes_its_model_from_the_config_file(tmp_path):
+    config = tmp_path / "audit.toml"
+    config.write_text('model = "models/mini"\n')
+    run = audit("match", "000", "001", "--config", str(config))
+    assert run.returncode == ExitCode.USAGE_ERROR
+    assert run.stderr.splitlines() == [
+        f"audit: error: {tmp_path / 'models' / 'mini'}: model not found (give a local sentence-transformers folder; nothing is downloaded)"
+    ]
+
+
+def test_match_device_is_checked_like_compare():
+    run = audit("match", "000", "001", "--device", "tpu")
+    assert run.returncode == ExitCode.USAGE_ERROR
+    assert "Invalid value for '--device'" in run.stderr

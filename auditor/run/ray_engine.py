@@ -1,9 +1,9 @@
 """The Ray engine of `audit batch`: the local engine's per-pair audit, scheduled on Ray Data.
 
 Ray only schedules. An actor pool of `workers` actors each keeps one Auditor and loads the model
-once, and audits every batch of pairs it gets with `batch.audit_pairs`, the very code the local
-engine runs. Records stream back to this process in manifest order and go through the local
-engine's writer, so the output, `--resume`, crash safety and the summary are shared as well.
+once, and audits every batch of pairs it gets with `run.audit.audit_pairs`, the very code the local
+engine runs. Records stream back to this process in manifest order and go through the batch
+writer, so the output, `--resume`, crash safety and the summary are shared as well.
 
 Ray is an optional extra (`auditor[ray]`): it is imported here only, when the engine runs.
 """
@@ -16,8 +16,9 @@ import os
 from typing import Iterator, Sequence
 
 from auditor.api import Auditor
-from auditor.run.batch import CHUNK_SIZE, Pair, audit_pairs, to_line
 from auditor.errors import AuditError
+from auditor.run.audit import CHUNK_SIZE, audit_pairs
+from auditor.run.record import Pair, Record, to_line
 
 BLOCK_CHUNKS = 16  # chunks of pairs per Ray block at most: few blocks is less overhead, enough keeps every worker busy
 
@@ -38,7 +39,7 @@ class PairAuditor:
         import numpy as np
 
         pairs = [Pair(str(i), str(c), str(r)) for i, c, r in zip(batch["id"], batch["candidate"], batch["reference"])]
-        records = list(audit_pairs(self.auditor, pairs, self.encoder))
+        records = [r.to_dict() for r in audit_pairs(self.auditor, pairs, self.encoder)]
         return {"id": np.array([r["id"] for r in records], dtype=object), "record": np.array([to_line(r) for r in records], dtype=object)}
 
 
@@ -62,7 +63,7 @@ def run_ray(
     gpus_per_worker: float = 0.0,
     cpus_per_worker: int | None = None,
     chunk_size: int = CHUNK_SIZE,
-) -> Iterator[dict]:
+) -> Iterator[Record]:
     """Records of `pairs` in their order, audited by `workers` Ray actors.
 
     Without `address` Ray starts on this machine and stops at the end; with one it joins that
@@ -92,7 +93,7 @@ def run_ray(
             ray.shutdown()
 
 
-def _records(ray, auditor: Auditor, pairs: Sequence[Pair], workers: int, cpus: int, gpus: float, chunk_size: int) -> Iterator[dict]:
+def _records(ray, auditor: Auditor, pairs: Sequence[Pair], workers: int, cpus: int, gpus: float, chunk_size: int) -> Iterator[Record]:
     import pandas as pd
 
     context = ray.data.DataContext.get_current()
@@ -112,4 +113,4 @@ def _records(ray, auditor: Auditor, pairs: Sequence[Pair], workers: int, cpus: i
         num_gpus=gpus or None,
     )
     for row in audited.iter_rows():
-        yield json.loads(row["record"])
+        yield Record.from_dict(json.loads(row["record"]))
