@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from auditor.pipeline.align import AlignOptions, align
+from auditor.pipeline.align import Alignment, AlignOptions, align
 from auditor.verdict.baseline import Baseline
 from auditor.detect import Context, DetectorSet
 from auditor.detect.glossary import GlossaryEntry
 from auditor.verdict.suppression import accept_wording
-from auditor.pipeline.diff import diff_group
+from auditor.pipeline.diff import GroupDiff, diff_group
 from auditor.io.language import check_same_language
 from auditor.io.load import DEFAULT_CORPUS, Document, Limits, load
 from auditor.result import CompareResult
@@ -108,10 +108,7 @@ class Auditor:
             for k, bead in enumerate(alignment.beads)
             if bead.aligned
         }
-        context = Context(
-            pair.candidate.text, pair.reference.text, cand_sents, ref_sents, alignment, diffs, embedder.vocabulary(), encoder,
-            glossary=self.glossary,
-        )
+        context = self.context(pair, alignment, encoder, diffs)
         findings, accepted = accept_wording(self.detectors.run(context), self.accepted_wording)
         findings, known = self.baseline.split(findings) if self.baseline else (findings, [])
         summary = summarise(
@@ -130,6 +127,16 @@ class Auditor:
             segmenter=segmenter,
             diffs=diffs,
             signature=Signature.create(embedder.name, segmenter, self.align_options, self.score_options, self.detector_settings()),
+        )
+
+    def context(
+        self, pair: PreparedPair, alignment: Alignment, encoder: "Encoder", diffs: dict[int, GroupDiff] | None = None
+    ) -> Context:
+        """What the detectors look at for an aligned pair; without `diffs` only the checks that need
+        no word diff have anything to go on (document matching counts garble that way)."""
+        return Context(
+            pair.candidate.text, pair.reference.text, pair.candidate_sentences, pair.reference_sentences, alignment,
+            diffs or {}, encoder.embedder.vocabulary(), encoder, glossary=self.glossary,
         )
 
     def apply_baseline(self, result: CompareResult, baseline: Baseline) -> CompareResult:

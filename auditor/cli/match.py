@@ -20,11 +20,11 @@ class MatchFormat(str, Enum):
 def match(
     documents: list[str] = typer.Argument(..., help="Folders (their files matching --pattern), files, or seed ids."),
     pattern: str = typer.Option("*.txt", "--pattern", help="Which files of a folder are documents."),
-    corpus: Optional[Path] = CORPUS_OPTION,
-    model: Optional[str] = MODEL_OPTION,
     output_format: MatchFormat = typer.Option(MatchFormat.table, "--format", "-f", help="table for people, json for machines."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file instead of stdout."),
     config: Optional[Path] = CONFIG_OPTION,
+    corpus: Optional[Path] = CORPUS_OPTION,
+    model: Optional[str] = MODEL_OPTION,
     cache: Optional[Path] = CACHE_OPTION,
     device: Device = DEVICE_OPTION,
 ) -> None:

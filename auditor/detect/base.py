@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import Enum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Sequence
@@ -36,17 +36,23 @@ class Span:
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One flagged problem, located in the candidate and (where it has one) the reference."""
+class Located:
+    """What was seen and where: the words on each side (spans and texts) and the alignment entry."""
 
-    category: Category
-    severity: Severity
     message: str
     candidate_span: Span | None
     candidate_text: str
     reference_span: Span | None
     reference_text: str
     alignment: int | None
+
+
+@dataclass(frozen=True)
+class Finding(Located):
+    """One flagged problem, located in the candidate and (where it has one) the reference."""
+
+    category: Category
+    severity: Severity
     id: str = ""
     fingerprint: str = ""  # identity that survives edits elsewhere in the documents (see Context.fingerprint)
     rule: str = field(default="", compare=False)  # the detector rule that fired; internal, not in the JSON
@@ -70,7 +76,7 @@ Explained = frozenset[tuple[int, int]]  # (start, end) of tokens some finding al
 
 
 @dataclass(frozen=True)
-class Proposal:
+class Proposal(Located):
     """A finding before its severity: what a detector saw, which rule fired and on what evidence.
 
     The category is the rule's first part (`name.respelled` is a `name` finding), so the two never
@@ -78,12 +84,6 @@ class Proposal:
     """
 
     rule: str
-    message: str
-    candidate_span: Span | None
-    candidate_text: str
-    reference_span: Span | None
-    reference_text: str
-    alignment: int | None
     explains: Explained = frozenset()  # tokens this finding accounts for: later detectors leave them alone
     evidence: Mapping[str, Any] = field(default_factory=dict)  # measurements behind the rule, for a fitted policy
     configured: Severity | None = None  # a severity the project set itself (a glossary entry's)
@@ -93,17 +93,8 @@ class Proposal:
         return Category(self.rule.partition(".")[0])
 
     def finding(self, severity: Severity) -> Finding:
-        return Finding(
-            category=self.category,
-            severity=Severity(severity),
-            message=self.message,
-            candidate_span=self.candidate_span,
-            candidate_text=self.candidate_text,
-            reference_span=self.reference_span,
-            reference_text=self.reference_text,
-            alignment=self.alignment,
-            rule=self.rule,
-        )
+        where = {f.name: getattr(self, f.name) for f in fields(Located)}
+        return Finding(**where, category=self.category, severity=Severity(severity), rule=self.rule)
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,7 @@ import numpy as np
 from tabulate import tabulate
 
 from auditor.pipeline.align import Alignment, align
-from auditor.api import Auditor
-from auditor.detect import Context
+from auditor.api import Auditor, PreparedPair
 from auditor.errors import InputError
 from auditor.io.load import Document, load_file, resolve
 from auditor.verdict.score import counterpart_share
@@ -159,8 +158,7 @@ def _garble_count(
     auditor: Auditor, cand: Document, ref: Document, cand_sents: Sequence[Sentence], ref_sents: Sequence[Sentence], alignment: Alignment
 ) -> int:
     """Garble findings on `cand` audited against `ref` (text the reference shares is not counted)."""
-    embedder = auditor.embedder()
-    context = Context(cand.text, ref.text, cand_sents, ref_sents, alignment, {}, embedder.vocabulary(), embedder.encode)
+    context = auditor.context(PreparedPair(cand, ref, list(cand_sents), list(ref_sents)), alignment, auditor.encoder())
     return len(auditor.detectors["garble"].detect(context).proposals)
 
 
