@@ -1,8 +1,8 @@
-"""`audit match`: which documents are counterparts, and which side is the candidate."""
+"""`audit match` (run in this process): which documents are counterparts, and which side is the candidate."""
 
 import json
 
-from test_cli import audit
+from conftest import invoke
 
 from auditor.errors import ExitCode
 
@@ -11,7 +11,7 @@ LONERS = ["seeds/002_a32dd4bc1e278023.txt", "seeds/003_beb881981d3171ac.txt", "s
 
 
 def test_seeds_have_one_pair_and_three_loners():
-    run = audit("match", "seeds", "--format", "json")
+    run = invoke("match", "seeds", "--format", "json")
     assert run.returncode == ExitCode.PASSED, run.stderr
     data = json.loads(run.stdout)
     assert data["documents"] == [GARBLED, CLEAN, *LONERS]
@@ -24,7 +24,7 @@ def test_seeds_have_one_pair_and_three_loners():
 
 
 def test_the_garbled_side_is_the_candidate_whatever_the_order():
-    run = audit("match", "004", "001", "000")  # seed ids, the clean one before the garbled one
+    run = invoke("match", "004", "001", "000")  # seed ids, the clean one before the garbled one
     assert run.returncode == ExitCode.PASSED, run.stderr
     lines = run.stdout.splitlines()
     assert lines[0] == "3 documents, 1 counterpart pair"
@@ -35,6 +35,6 @@ def test_the_garbled_side_is_the_candidate_whatever_the_order():
 
 
 def test_one_document_is_not_enough():
-    run = audit("match", "000")
+    run = invoke("match", "000")
     assert run.returncode == ExitCode.USAGE_ERROR
     assert run.stderr.splitlines() == ["audit: error: 000: need at least two documents to match, found 1"]
