@@ -207,6 +207,20 @@ def test_existing_output_needs_resume(tmp_path):
     assert out.read_text() == '{"id": "a.txt|b.txt"}\n'
 
 
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--resume"], "--resume needs --output FILE (records on stdout cannot be resumed)"),
+        (["--format", "parquet"], "--format parquet needs --output DIR (the folder for its part files)"),
+    ],
+)
+def test_what_stdout_cannot_hold_is_refused_before_any_work(tmp_path, options, message):
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("candidate,reference\na.txt,b.txt\n")
+    run = invoke("batch", str(manifest), *options)
+    assert (run.returncode, run.stdout, run.stderr) == (ExitCode.USAGE_ERROR, "", f"audit: error: {message}\n")
+
+
 def test_manifest_or_auto_but_not_both():
     both = invoke("batch", "m.csv", "--auto", "seeds")
     neither = invoke("batch")

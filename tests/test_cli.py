@@ -98,3 +98,29 @@ def test_seed_pair_json_is_the_apis_result(cli, seed_pair):
         assert expected[side].pop("path") == str(SEEDS / data[side].pop("path").removeprefix("seeds/"))
     assert data == expected
     assert len(data["findings"]) == 56 and data["summary"]["verdict"] == "fail"
+
+
+def test_ctrl_c_is_one_line_and_exit_2(cli, monkeypatch):
+    from auditor.api import Auditor
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Auditor, "compare_files", interrupt)
+    out = cli("compare", "000", "001")
+    assert (out.returncode, out.stdout, out.stderr) == (2, "", "audit: interrupted\n")
+
+
+def test_audit_debug_shows_the_crash_itself(monkeypatch):
+    from auditor.api import Auditor
+    from auditor.cli import main
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Auditor, "compare_files", crash)
+    monkeypatch.setattr(sys, "argv", ["audit", "compare", "000", "001"])
+    monkeypatch.setenv("AUDIT_DEBUG", "1")
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(RuntimeError, match="^boom$"):
+        main()
