@@ -24,7 +24,7 @@ demo: $(STAMP)
 	$(BIN)/audit compare 000 001 --report reports/000_vs_001.md || test $$? -eq 1
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 # Loader and segmenter properties on FUZZ_EXAMPLES (default 20,000) fresh hypothesis cases each.
 fuzz: $(STAMP)

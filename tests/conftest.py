@@ -1,11 +1,19 @@
-"""Shared fixtures: the model is loaded once per test session and seed results are computed once."""
+"""Shared fixtures: the model is loaded once per test session and seed results are computed once.
+
+The `audit` command runs in this process (`cli`, `invoke`) through its console entry point
+`auditor.cli.main`, so every command shares the session's one loaded model. A fresh process
+(`run_audit`) is only for what needs one: what a new process imports, a kill, concurrent processes.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -52,17 +60,52 @@ def seed_pair(compare_seeds):
     return compare_seeds("000", "001")
 
 
-def run_audit(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    """The real `audit` command on this checkout's code, run as a user would, from `cwd`."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
-    code = "from auditor.cli import main; main()"
-    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True, env=env)
+@dataclass
+class CliRun:
+    """What a user sees of one `audit` run: its exit status and both streams."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def invoke(*args: str, cwd: Path = ROOT) -> CliRun:
+    """`audit ARGS` from `cwd`, in this process: the console entry point `auditor.cli.main` with
+    its own error handling (one-line messages, exit codes), stdout and stderr kept apart."""
+    from auditor.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(cwd)
+        patch.setattr(sys, "argv", ["audit", *args])
+        patch.delenv("AUDIT_DEBUG", raising=False)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main()
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return CliRun(int(code), out.getvalue(), err.getvalue())
 
 
 @pytest.fixture
-def audit_cli():
-    """audit_cli('compare', '000', '001', cwd=...) -> CompletedProcess."""
-    return run_audit
+def cli():
+    """cli('compare', '000', '001', cwd=...) -> CliRun(returncode, stdout, stderr), run in this process."""
+    return invoke
+
+
+AUDIT = [sys.executable, "-c", "from auditor.cli import main; main()"]
+
+
+def run_audit(*args: str, cwd: Path = ROOT, **kwargs) -> subprocess.CompletedProcess:
+    """The real `audit` command on this checkout's code in a fresh process, from `cwd`. Only for
+    what a process of its own is the point of: a kill, several processes at once, Ray."""
+    return subprocess.run([*AUDIT, *args], cwd=cwd, capture_output=True, text=True, env=subprocess_env(), **kwargs)
+
+
+def subprocess_env() -> dict[str, str]:
+    """The environment with this checkout first on PYTHONPATH (what a child process imports)."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
 
 
 def verdicts_and_findings(data: bytes) -> list:

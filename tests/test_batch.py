@@ -1,4 +1,8 @@
-"""`audit batch`: one record per pair, exit codes over all pairs, parallel workers, kill and resume."""
+"""`audit batch`: one record per pair, exit codes over all pairs, parallel workers, kill and resume.
+
+The command runs in this process (`invoke`), sharing the session's model; only the run that is
+killed with SIGKILL gets a process of its own.
+"""
 
 import json
 import re
@@ -8,8 +12,7 @@ import sys
 import time
 
 import pytest
-from conftest import verdicts_and_findings
-from test_cli import AUDIT, ROOT, audit
+from conftest import AUDIT, ROOT, invoke, subprocess_env, verdicts_and_findings
 
 from auditor.errors import ExitCode
 from auditor.io.files import LineLog
@@ -32,7 +35,7 @@ def manifest(tmp_path_factory):
 def one_job(manifest, tmp_path_factory):
     """The output of an uninterrupted run with one job: (process, bytes of the records)."""
     out = tmp_path_factory.mktemp("one") / "out.jsonl"
-    run = audit("batch", str(manifest), "--output", str(out), "--chunk-size", "3")
+    run = invoke("batch", str(manifest), "--output", str(out), "--chunk-size", "3")
     return run, out.read_bytes()
 
 
@@ -54,18 +57,20 @@ def test_one_record_per_pair_in_manifest_order(manifest, one_job, auditor):
     assert "exit code 1" in run.stdout
 
 
+@pytest.mark.slow
 def test_two_jobs_write_the_same_records_as_one(manifest, one_job, tmp_path):
     out = tmp_path / "out.jsonl"
-    run = audit("batch", str(manifest), "-o", str(out), "--chunk-size", "3", "--jobs", "2")
+    run = invoke("batch", str(manifest), "-o", str(out), "--chunk-size", "3", "--jobs", "2")
     assert run.returncode == ExitCode.GATE_FAILED, run.stderr
     assert verdicts_and_findings(out.read_bytes()) == verdicts_and_findings(one_job[1])
     assert sum(len(findings) for *_, findings in verdicts_and_findings(one_job[1])) >= PAIRS
 
 
+@pytest.mark.slow
 def test_sigkill_midway_then_resume_gives_every_pair_exactly_once(manifest, one_job, tmp_path):
     out = tmp_path / "out.jsonl"
     command = [*AUDIT, "batch", str(manifest), "-o", str(out), "--chunk-size", "1"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=subprocess_env())
     deadline = time.monotonic() + 600
     while not out.exists() or out.read_bytes().count(b"\n") < 3:
         assert process.poll() is None, "the run ended before it could be killed"
@@ -78,7 +83,7 @@ def test_sigkill_midway_then_resume_gives_every_pair_exactly_once(manifest, one_
     with out.open("ab") as handle:  # what a write torn by a power cut would leave
         handle.write(b'{"id": "gen-000')
 
-    resumed = audit("batch", str(manifest), "-o", str(out), "--resume")
+    resumed = invoke("batch", str(manifest), "-o", str(out), "--resume")
     assert resumed.returncode == ExitCode.GATE_FAILED, resumed.stderr
     lines = out.read_text().splitlines()
     records = [json.loads(line) for line in lines]  # every line is whole, valid JSON
@@ -95,7 +100,7 @@ def test_errors_do_not_stop_the_run_and_exit_2(tmp_path, seed_pair):
     ]
     manifest = tmp_path / "pairs.jsonl"
     manifest.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    run = audit("batch", str(manifest))  # records on stdout, the summary on stderr
+    run = invoke("batch", str(manifest))  # records on stdout, the summary on stderr
     assert run.returncode == ExitCode.USAGE_ERROR, run.stderr
     records = {r["id"]: r for r in map(json.loads, run.stdout.splitlines())}
     assert list(records) == ["garbled", "missing", "unrelated"]
@@ -121,7 +126,7 @@ def test_manifest_and_documents_as_uris(tmp_path, seed_pair):
         "scheme,nosuch://bucket/000.txt,001_25b45a1f2acf4c89.txt\n"
     )
     manifest = (tmp_path / "pairs.csv").as_uri()
-    run = audit("batch", manifest)
+    run = invoke("batch", manifest)
     assert run.returncode == ExitCode.USAGE_ERROR, run.stderr
     records = {r["id"]: r for r in map(json.loads, run.stdout.splitlines())}
     base = tmp_path.as_uri()
@@ -132,7 +137,7 @@ def test_manifest_and_documents_as_uris(tmp_path, seed_pair):
         assert {k: records[pair]["result"][k] for k in SAME} == {k: expected[k] for k in SAME}
     assert records["missing"]["error"] == f"{base}/nope.txt: no such file"
     assert records["scheme"]["error"] == "nosuch://bucket/000.txt: cannot read (Unrecognized filesystem type in URI: nosuch://bucket/000.txt)"
-    gone = audit("batch", f"{base}/absent.csv")
+    gone = invoke("batch", f"{base}/absent.csv")
     assert (gone.returncode, gone.stderr) == (ExitCode.USAGE_ERROR, f"audit: error: {base}/absent.csv: no such file\n")
 
 
@@ -152,7 +157,7 @@ def test_exit_code_over_all_pairs(tmp_path, pairs, code):
     (tmp_path / "b.txt").write_text(UNRELATED)
     manifest = tmp_path / "m.csv"
     manifest.write_text("candidate,reference\n" + "".join(f"{c},{r}\n" for c, r in pairs))
-    run = audit("batch", str(manifest), "-o", str(tmp_path / "out.jsonl"))
+    run = invoke("batch", str(manifest), "-o", str(tmp_path / "out.jsonl"))
     assert run.returncode == code, run.stderr
     records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert [r["id"] for r in records] == [f"{c}|{r}" for c, r in pairs]
@@ -160,7 +165,7 @@ def test_exit_code_over_all_pairs(tmp_path, pairs, code):
 
 def test_auto_pairs_the_seeds_and_reports_the_rest(tmp_path, seed_pair):
     out = tmp_path / "out.jsonl"
-    run = audit("batch", "--auto", "seeds", "-o", str(out))
+    run = invoke("batch", "--auto", "seeds", "-o", str(out))
     assert run.returncode == ExitCode.GATE_FAILED, run.stderr  # a failed pair outranks unmatched documents
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert [(r["id"], r["verdict"]) for r in records] == [
@@ -186,7 +191,7 @@ def test_auto_pairs_the_seeds_and_reports_the_rest(tmp_path, seed_pair):
 def test_bad_manifest_is_one_line_and_exit_2(tmp_path, manifest_text, message):
     manifest = tmp_path / "m.csv"
     manifest.write_text(manifest_text)
-    run = audit("batch", str(manifest), "-o", str(tmp_path / "out.jsonl"))
+    run = invoke("batch", str(manifest), "-o", str(tmp_path / "out.jsonl"))
     assert run.returncode == ExitCode.USAGE_ERROR
     assert run.stderr.splitlines() == [f"audit: error: {manifest}: {message}"]
 
@@ -196,15 +201,29 @@ def test_existing_output_needs_resume(tmp_path):
     manifest.write_text("candidate,reference\na.txt,b.txt\n")
     out = tmp_path / "out.jsonl"
     out.write_text('{"id": "a.txt|b.txt"}\n')
-    run = audit("batch", str(manifest), "-o", str(out))
+    run = invoke("batch", str(manifest), "-o", str(out))
     assert run.returncode == ExitCode.USAGE_ERROR
     assert "already exists; pass --resume" in run.stderr
     assert out.read_text() == '{"id": "a.txt|b.txt"}\n'
 
 
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--resume"], "--resume needs --output FILE (records on stdout cannot be resumed)"),
+        (["--format", "parquet"], "--format parquet needs --output DIR (the folder for its part files)"),
+    ],
+)
+def test_what_stdout_cannot_hold_is_refused_before_any_work(tmp_path, options, message):
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("candidate,reference\na.txt,b.txt\n")
+    run = invoke("batch", str(manifest), *options)
+    assert (run.returncode, run.stdout, run.stderr) == (ExitCode.USAGE_ERROR, "", f"audit: error: {message}\n")
+
+
 def test_manifest_or_auto_but_not_both():
-    both = audit("batch", "m.csv", "--auto", "seeds")
-    neither = audit("batch")
+    both = invoke("batch", "m.csv", "--auto", "seeds")
+    neither = invoke("batch")
     assert both.returncode == neither.returncode == ExitCode.USAGE_ERROR
     assert "give either a MANIFEST or --auto DIR" in both.stderr
 

@@ -59,6 +59,7 @@ for round in range(40):
 
 
 def test_concurrent_processes_share_one_cache(tmp_path):
+    """Several processes at once are the point here (no model: each writes made-up vectors)."""
     workers = [subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), str(w)], cwd=ROOT, stderr=subprocess.PIPE, text=True) for w in range(3)]
     errors = [w.communicate()[1] for w in workers]
     assert [w.returncode for w in workers] == [0, 0, 0], errors
@@ -66,16 +67,13 @@ def test_concurrent_processes_share_one_cache(tmp_path):
     assert len(got) == 215 and got["sentence 214"].tolist() == [214.0, 214.0]
 
 
-def test_a_file_that_is_not_a_cache_is_one_line_and_exit_2(tmp_path):
+def test_a_file_that_is_not_a_cache_is_one_line_and_exit_2(cli, tmp_path):
     (tmp_path / "embeddings.sqlite3").write_text("not a database, just text " * 100)
     with pytest.raises(AuditError, match="cannot use as an embedding cache"):
         EmbeddingCache(tmp_path).get("m", ["a"])
-    out = subprocess.run(
-        [sys.executable, "-c", "from auditor.cli import main; main()", "compare", "000", "001", "--cache", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True,
-    )
-    assert out.returncode == 2
-    assert out.stderr.count("\n") == 1 and "cannot use as an embedding cache" in out.stderr
+    out = cli("compare", "000", "001", "--cache", str(tmp_path))
+    assert (out.returncode, out.stdout) == (2, "")
+    assert out.stderr.count("\n") == 1 and out.stderr.startswith("audit: error: ") and "cannot use as an embedding cache" in out.stderr
 
 
 def test_device_auto_gives_the_cpu_result(seed_pair):

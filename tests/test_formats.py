@@ -34,9 +34,9 @@ def unescape(value: str) -> str:
     return value
 
 
-def test_sarif_validates_against_the_2_1_0_schema_and_locates_every_finding(audit_cli, seed_pair, tmp_path):
+def test_sarif_validates_against_the_2_1_0_schema_and_locates_every_finding(cli, seed_pair, tmp_path):
     out_file = tmp_path / "audit.sarif"
-    out = audit_cli("compare", "000", "001", "--format", "sarif", "--output", str(out_file), "--exit-zero")
+    out = cli("compare", "000", "001", "--format", "sarif", "--output", str(out_file), "--exit-zero")
     assert out.returncode == 0, out.stderr  # the gate failed, --exit-zero reports it without failing
     assert (out.stdout, out.stderr) == ("", "")
     log = json.loads(out_file.read_text(encoding="utf-8"))
@@ -63,8 +63,8 @@ def test_sarif_validates_against_the_2_1_0_schema_and_locates_every_finding(audi
     assert tabarov["relatedLocations"][0]["physicalLocation"]["region"]["snippet"]["text"] == "Tabalov"
 
 
-def test_not_counterparts_keep_exit_3_under_exit_zero_and_report_no_results(audit_cli):
-    out = audit_cli("compare", "000", "003", "--format", "sarif", "--exit-zero")
+def test_not_counterparts_keep_exit_3_under_exit_zero_and_report_no_results(cli):
+    out = cli("compare", "000", "003", "--format", "sarif", "--exit-zero")
     assert out.returncode == 3, out.stderr
     log = json.loads(out.stdout)
     validate_sarif(log)
@@ -72,8 +72,8 @@ def test_not_counterparts_keep_exit_3_under_exit_zero_and_report_no_results(audi
     assert log["runs"][0]["properties"]["summary"]["verdict"] == "not_counterparts"
 
 
-def test_jsonl_is_the_json_document_on_one_line(audit_cli, seed_pair):
-    out = audit_cli("compare", "000", "001", "--format", "jsonl", "--fail-on", "never")
+def test_jsonl_is_the_json_document_on_one_line(cli, seed_pair):
+    out = cli("compare", "000", "001", "--format", "jsonl", "--fail-on", "never")
     assert out.returncode == 0, out.stderr  # fail-on never: report only
     assert out.stdout.count("\n") == 1 and out.stdout.endswith("}\n")
     record = json.loads(out.stdout)
@@ -83,12 +83,12 @@ def test_jsonl_is_the_json_document_on_one_line(audit_cli, seed_pair):
     assert (record["summary"]["verdict"], record["summary"]["gate"]["fail_on"]) == ("incomplete", "never")
 
 
-def test_github_annotations_cannot_be_hijacked_by_file_names_or_text(audit_cli, tmp_path):
+def test_github_annotations_cannot_be_hijacked_by_file_names_or_text(cli, tmp_path):
     reference = tmp_path / "ref.txt"
     reference.write_text("The ministry confirmed the report on Monday.\n\nAbout 150 men had completed their contracts.\n")
     candidate = tmp_path / "x\r\n::warning::y,%0A.txt"
     candidate.write_text("The ministry confirmed the %0A::error::pwned,x=1 report on Monday.\n\nAbout 160 men had completed their contracts.\n")
-    out = audit_cli("compare", str(candidate), str(reference), "--format", "github")
+    out = cli("compare", str(candidate), str(reference), "--format", "github")
     assert out.returncode == 1, out.stderr
     assert out.stderr == ""
     lines = out.stdout.splitlines()

@@ -1,4 +1,4 @@
-"""Pipeline gating through the real CLI: exit codes, thresholds, configuration, glossary and baselines."""
+"""Pipeline gating through the real CLI (its entry point, in this process): exit codes, thresholds, configuration, glossary and baselines."""
 
 import json
 import shutil
@@ -23,11 +23,11 @@ def rescore(result, **options):
 # --- exit codes and thresholds -------------------------------------------------------------------
 
 
-def test_identical_documents_pass_with_exit_0(audit_cli, tmp_path):
+def test_identical_documents_pass_with_exit_0(cli, tmp_path):
     text = "Early in the war, President Volodymyr Zelenskyy promised amnesty to 300 prisoners.\n\nIt was not enough.\n"
     (tmp_path / "a.txt").write_text(text)
     (tmp_path / "b.txt").write_text(text)
-    out = audit_cli("compare", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--format", "json")
+    out = cli("compare", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--format", "json")
     assert out.returncode == 0, out.stderr
     assert out.stderr == ""
     summary = json.loads(out.stdout)["summary"]
@@ -35,8 +35,8 @@ def test_identical_documents_pass_with_exit_0(audit_cli, tmp_path):
     assert summary["gate"] == {"passed": True, "reasons": [], "fail_on": "major", "max_penalty": None, "min_coverage": None}
 
 
-def test_penalty_and_coverage_thresholds_fail_the_gate(audit_cli):
-    out = audit_cli("compare", "000", "001", "--format", "json", "--fail-on", "never", "--max-penalty", "100", "--min-coverage", "0.5")
+def test_penalty_and_coverage_thresholds_fail_the_gate(cli):
+    out = cli("compare", "000", "001", "--format", "json", "--fail-on", "never", "--max-penalty", "100", "--min-coverage", "0.5")
     assert out.returncode == 1, out.stderr
     assert out.stderr == ""  # machine format: stdout is the JSON alone, and nothing else was said
     summary = json.loads(out.stdout)["summary"]
@@ -63,8 +63,8 @@ def test_gate_thresholds_at_their_boundaries(seed_pair):
 
 
 @pytest.mark.parametrize("option", [["--fail-on", "huge"], ["--min-coverage", "1.5"], ["--max-penalty", "-1"]])
-def test_bad_option_values_exit_2(audit_cli, option):
-    out = audit_cli("compare", "000", "001", *option)
+def test_bad_option_values_exit_2(cli, option):
+    out = cli("compare", "000", "001", *option)
     assert out.returncode == 2
     assert option[0] in out.stderr and "Traceback" not in out.stderr
 
@@ -99,8 +99,8 @@ def project(tmp_path):
     return tmp_path
 
 
-def test_config_is_found_upward_and_sets_thresholds_corpus_wording_and_glossary(audit_cli, project):
-    out = audit_cli("compare", "000", "001", "--format", "json", cwd=project / "docs" / "deep")
+def test_config_is_found_upward_and_sets_thresholds_corpus_wording_and_glossary(cli, project):
+    out = cli("compare", "000", "001", "--format", "json", cwd=project / "docs" / "deep")
     assert out.returncode == 0, out.stderr  # fail-on never, penalty under 200
     data = json.loads(out.stdout)
     assert data["candidate"]["path"] == str(project / "corpus" / CANDIDATE.name)
@@ -113,9 +113,9 @@ def test_config_is_found_upward_and_sets_thresholds_corpus_wording_and_glossary(
     assert (term["candidate_text"], term["reference_text"], term["severity"]) == ("conscription school", "Conscript’s School", "major")
 
 
-def test_command_line_beats_config_file_beats_defaults(audit_cli, project):
+def test_command_line_beats_config_file_beats_defaults(cli, project):
     (project / "strict.toml").write_text('fail-on = "never"\nmax-penalty = 100\ncorpus = "corpus"\n')
-    out = audit_cli("compare", "000", "001", "-f", "json", "--config", str(project / "strict.toml"), "--fail-on", "critical", cwd=project / "docs")
+    out = cli("compare", "000", "001", "-f", "json", "--config", str(project / "strict.toml"), "--fail-on", "critical", cwd=project / "docs")
     assert out.returncode == 1, out.stderr
     data = json.loads(out.stdout)
     summary = data["summary"]
@@ -143,21 +143,21 @@ def test_command_line_beats_config_file_beats_defaults(audit_cli, project):
         ("fail-on = \n", "invalid TOML (Invalid value (at line 1, column 11))"),
     ],
 )
-def test_bad_config_is_one_line_naming_the_file_and_exit_2(audit_cli, tmp_path, content, message):
+def test_bad_config_is_one_line_naming_the_file_and_exit_2(cli, tmp_path, content, message):
     (tmp_path / "audit.toml").write_text(content)
-    out = audit_cli("compare", "000", "001", cwd=tmp_path)
+    out = cli("compare", "000", "001", cwd=tmp_path)
     assert out.returncode == 2
     assert out.stderr.splitlines() == [f"audit: error: {tmp_path / 'audit.toml'}: {message}"]
 
 
-def test_missing_config_file_exits_2(audit_cli):
-    out = audit_cli("compare", "000", "001", "--config", "nope.toml")
+def test_missing_config_file_exits_2(cli):
+    out = cli("compare", "000", "001", "--config", "nope.toml")
     assert (out.returncode, out.stderr) == (2, "audit: error: nope.toml: no such configuration file\n")
 
 
-def test_model_in_config_is_a_folder_relative_to_the_file(audit_cli, tmp_path):
+def test_model_in_config_is_a_folder_relative_to_the_file(cli, tmp_path):
     (tmp_path / "audit.toml").write_text('model = "models/mini"\n')
-    out = audit_cli("compare", str(CANDIDATE), str(REFERENCE), cwd=tmp_path)
+    out = cli("compare", str(CANDIDATE), str(REFERENCE), cwd=tmp_path)
     assert out.returncode == 2
     assert out.stderr.startswith(f"audit: error: {tmp_path / 'models' / 'mini'}: model not found")
 
@@ -187,9 +187,9 @@ def test_a_forbidden_rendering_is_found_in_unaligned_text_too(auditor):
 # --- baselines -------------------------------------------------------------------------------------
 
 
-def test_baseline_survives_unrelated_edits_and_still_reports_a_new_error(audit_cli, tmp_path):
+def test_baseline_survives_unrelated_edits_and_still_reports_a_new_error(cli, tmp_path):
     baseline = tmp_path / "baseline.json"
-    first = audit_cli("compare", "000", "001", "--write-baseline", str(baseline), "-f", "json")
+    first = cli("compare", "000", "001", "--write-baseline", str(baseline), "-f", "json")
     assert first.returncode == 0, first.stderr  # everything found is now known
     written = json.loads(baseline.read_text())["findings"]
     report = json.loads(first.stdout)
@@ -204,7 +204,7 @@ def test_baseline_survives_unrelated_edits_and_still_reports_a_new_error(audit_c
     edited = tmp_path / "edited.txt"
     edited.write_text(text, encoding="utf-8")
 
-    out = audit_cli("compare", str(edited), "001", "--baseline", str(baseline), "-f", "json")
+    out = cli("compare", str(edited), "001", "--baseline", str(baseline), "-f", "json")
     assert out.returncode == 1, out.stderr
     data = json.loads(out.stdout)
     assert data["summary"]["suppressed"] == {"accepted_wording": 0, "baseline": len(written)}
@@ -214,9 +214,9 @@ def test_baseline_survives_unrelated_edits_and_still_reports_a_new_error(audit_c
     assert "not refused" in new["candidate_text"]
 
 
-def test_a_file_that_is_not_a_baseline_exits_2(audit_cli, tmp_path):
+def test_a_file_that_is_not_a_baseline_exits_2(cli, tmp_path):
     bad = tmp_path / "b.json"
     bad.write_text('{"findings": []}')
-    out = audit_cli("compare", "000", "001", "--baseline", str(bad))
+    out = cli("compare", "000", "001", "--baseline", str(bad))
     assert out.returncode == 2
     assert out.stderr == f"audit: error: {bad}: not a baseline file (baseline_version 1 expected)\n"

@@ -1,9 +1,9 @@
-"""`audit match`: which documents are counterparts, and which side is the candidate."""
+"""`audit match` (run in this process): which documents are counterparts, and which side is the candidate."""
 
 import json
 import sqlite3
 
-from test_cli import ROOT, audit
+from conftest import ROOT, invoke
 
 from auditor.errors import ExitCode
 
@@ -12,7 +12,7 @@ LONERS = ["seeds/002_a32dd4bc1e278023.txt", "seeds/003_beb881981d3171ac.txt", "s
 
 
 def test_seeds_have_one_pair_and_three_loners():
-    run = audit("match", "seeds", "--format", "json")
+    run = invoke("match", "seeds", "--format", "json")
     assert run.returncode == ExitCode.PASSED, run.stderr
     data = json.loads(run.stdout)
     assert data["documents"] == [GARBLED, CLEAN, *LONERS]
@@ -25,7 +25,7 @@ def test_seeds_have_one_pair_and_three_loners():
 
 
 def test_the_garbled_side_is_the_candidate_whatever_the_order():
-    run = audit("match", "004", "001", "000")  # seed ids, the clean one before the garbled one
+    run = invoke("match", "004", "001", "000")  # seed ids, the clean one before the garbled one
     assert run.returncode == ExitCode.PASSED, run.stderr
     lines = run.stdout.splitlines()
     assert lines[0] == "3 documents, 1 counterpart pair"
@@ -36,7 +36,7 @@ def test_the_garbled_side_is_the_candidate_whatever_the_order():
 
 
 def test_one_document_is_not_enough():
-    run = audit("match", "000")
+    run = invoke("match", "000")
     assert run.returncode == ExitCode.USAGE_ERROR
     assert run.stderr.splitlines() == ["audit: error: 000: need at least two documents to match, found 1"]
 
@@ -50,7 +50,7 @@ def test_match_reads_the_config_file_and_uses_the_cache(tmp_path):
     config = tmp_path / "audit.toml"
     config.write_text('corpus = "docs"\nmodel = "all-MiniLM-L6-v2"\n')
     cache = tmp_path / "cache"
-    run = audit("match", "000", "001", "--config", str(config), "--cache", str(cache), "--format", "json")
+    run = invoke("match", "000", "001", "--config", str(config), "--cache", str(cache), "--format", "json")
     assert run.returncode == ExitCode.PASSED, run.stderr
     data = json.loads(run.stdout)
     found = [str(tmp_path / "docs" / name.split("/")[1]) for name in (GARBLED, CLEAN)]
@@ -63,7 +63,7 @@ def test_match_reads_the_config_file_and_uses_the_cache(tmp_path):
 def test_match_takes_its_model_from_the_config_file(tmp_path):
     config = tmp_path / "audit.toml"
     config.write_text('model = "models/mini"\n')
-    run = audit("match", "000", "001", "--config", str(config))
+    run = invoke("match", "000", "001", "--config", str(config))
     assert run.returncode == ExitCode.USAGE_ERROR
     assert run.stderr.splitlines() == [
         f"audit: error: {tmp_path / 'models' / 'mini'}: model not found (give a local sentence-transformers folder; nothing is downloaded)"
@@ -71,6 +71,6 @@ def test_match_takes_its_model_from_the_config_file(tmp_path):
 
 
 def test_match_device_is_checked_like_compare():
-    run = audit("match", "000", "001", "--device", "tpu")
+    run = invoke("match", "000", "001", "--device", "tpu")
     assert run.returncode == ExitCode.USAGE_ERROR
     assert "Invalid value for '--device'" in run.stderr

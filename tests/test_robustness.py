@@ -1,14 +1,13 @@
 """Bad, huge and hostile input through the real `audit` CLI: a clear answer, never a traceback.
 
-Input refused before the model loads runs `audit` in a subprocess, exactly as a user would. Cases
-that need the model call the same entry point (`auditor.cli.main`) in this process, so that the
-session's one loaded model serves them all instead of being loaded again for every case.
+Every case calls the console entry point (`auditor.cli.main`) in this process (the `cli` fixture),
+so that the session's one loaded model serves them all. Only the unreadable file runs in a fresh
+process, when the tests run as root: a process of its own is what can be stripped of root's right
+to read anything.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import random
@@ -16,12 +15,11 @@ import shutil
 import signal
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import AUDIT, subprocess_env
 
-from auditor.cli import main
 from auditor.errors import AuditError
 from auditor.io.files import write_atomic
 
@@ -37,41 +35,9 @@ GERMAN = (
 )
 
 
-@dataclass
-class Run:
-    code: int
-    stdout: str
-    stderr: str
-
-
-def audit_process(*args: str) -> Run:
-    """`audit ARGS` in a fresh process."""
-    out = subprocess.run([sys.executable, "-c", "from auditor.cli import main; main()", *args], cwd=ROOT, capture_output=True, text=True)
-    return Run(out.returncode, out.stdout, out.stderr)
-
-
-@pytest.fixture
-def audit(monkeypatch):
-    """`audit ARGS` through the CLI entry point in this process, sharing the session's model."""
-    monkeypatch.chdir(ROOT)
-
-    def run(*args: str) -> Run:
-        monkeypatch.setattr(sys, "argv", ["audit", *args])
-        out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                main()
-                code = 0
-            except SystemExit as exc:
-                code = exc.code
-        return Run(code, out.getvalue(), err.getvalue())
-
-    return run
-
-
-def error_line(run: Run) -> str:
+def error_line(run) -> str:
     """The one line an input error prints; anything more (a traceback) fails the test."""
-    assert run.code == 2, run
+    assert run.returncode == 2, run
     assert run.stdout == ""
     assert "Traceback" not in run.stderr
     lines = run.stderr.splitlines()
@@ -99,56 +65,54 @@ REFUSALS = [
 
 
 @pytest.mark.parametrize("name, content, options, message", REFUSALS, ids=[f"{r[0]}{' '.join(r[2])}" for r in REFUSALS])
-def test_bad_input_is_one_line_naming_the_file_and_exit_2(tmp_path, name, content, options, message):
+def test_bad_input_is_one_line_naming_the_file_and_exit_2(cli, tmp_path, name, content, options, message):
     path = tmp_path / name
     if content == "dir":
         path.mkdir()
     elif content is not None:
         path.write_bytes(content)
-    run = audit_process("compare", str(path), str(SEEDS / "001_25b45a1f2acf4c89.txt"), *options)
+    run = cli("compare", str(path), str(SEEDS / "001_25b45a1f2acf4c89.txt"), *options)
     assert error_line(run).startswith(f"{path}: {message}")
 
 
-def test_a_20_mb_file_is_refused_unread_with_the_limit_named(tmp_path):
+def test_a_20_mb_file_is_refused_unread_with_the_limit_named(cli, tmp_path):
     big = tmp_path / "big.txt"
     with open(big, "wb") as handle:
         handle.write(("The prisoners were waiting for officials. " * 100 + "\n").encode() * 5000)
     size = big.stat().st_size
     assert size > 20_000_000
-    line = error_line(audit_process("compare", str(big), "001"))
+    line = error_line(cli("compare", str(big), "001"))
     assert line == f"{big}: too large: {size:,} bytes, more than the limit of 1,000,000 characters (raise it with --max-chars)"
 
 
-def test_an_unreadable_file_is_refused(tmp_path):
+def test_an_unreadable_file_is_refused(cli, tmp_path):
     doc = tmp_path / "secret.txt"
     doc.write_text("The prisoners waited.")
     doc.chmod(0)
-    prefix = []
-    if os.geteuid() == 0:  # root reads anything: drop the capabilities that let it
+    if os.geteuid() != 0:
+        run = cli("compare", str(doc), "001")
+    else:  # root reads anything: a fresh process without the capabilities that let it
         if not shutil.which("setpriv"):
             pytest.skip("running as root without setpriv: cannot make a file unreadable")
         prefix = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
-    out = subprocess.run(
-        [*prefix, sys.executable, "-c", "from auditor.cli import main; main()", "compare", str(doc), "001"],
-        cwd=ROOT, capture_output=True, text=True,
-    )
-    assert error_line(Run(out.returncode, out.stdout, out.stderr)) == f"{doc}: cannot read (Permission denied)"
+        run = subprocess.run([*prefix, *AUDIT, "compare", str(doc), "001"], cwd=ROOT, capture_output=True, text=True, env=subprocess_env())
+    assert error_line(run) == f"{doc}: cannot read (Permission denied)"
 
 
-def test_documents_in_different_languages_are_refused_with_both_named(tmp_path):
+def test_documents_in_different_languages_are_refused_with_both_named(cli, tmp_path):
     german, english = tmp_path / "de.txt", tmp_path / "en.txt"
     german.write_text(GERMAN, encoding="utf-8")
     english.write_text(CLEAN, encoding="utf-8")
-    assert error_line(audit_process("compare", str(german), str(english))) == (
+    assert error_line(cli("compare", str(german), str(english))) == (
         f"{german} is in language 'de' but {english} is in 'en': audit compares two texts in the same language"
     )
 
 
-def test_one_sentence_documents_get_a_verdict(audit, tmp_path):
+def test_one_sentence_documents_get_a_verdict(cli, tmp_path):
     doc = tmp_path / "one.txt"
     doc.write_text("The prisoners at the penal colony were expecting a visit by officials.")
-    run = audit("compare", str(doc), str(doc))
-    assert run.code == 0, run.stderr
+    run = cli("compare", str(doc), str(doc))
+    assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[0] == "candidate: one.txt (1 sentences)   reference: one.txt (1 sentences)"
     assert run.stdout.splitlines()[-1].startswith("verdict: PASS:")
 
@@ -160,13 +124,13 @@ def expect_clean_text(side: dict, text: str) -> None:
         assert text[sentence["start"] : sentence["end"]] == sentence["text"]
 
 
-def test_utf16_crlf_and_cp1252_lone_cr_decode_to_the_same_text(audit, tmp_path):
+def test_utf16_crlf_and_cp1252_lone_cr_decode_to_the_same_text(cli, tmp_path):
     cand, ref = tmp_path / "cand.txt", tmp_path / "ref.txt"
     cand.write_bytes(CLEAN.replace("\n", "\r\n").encode("utf-16"))  # with its byte-order mark
     ref.write_bytes(CLEAN.replace("\n", "\r").encode("cp1252"))  # curly quotes are bytes 0x93/0x94 here
     assert b"\x93" in ref.read_bytes()
-    run = audit("compare", str(cand), str(ref), "--format", "json")
-    assert run.code == 0, run.stderr
+    run = cli("compare", str(cand), str(ref), "--format", "json")
+    assert run.returncode == 0, run.stderr
     assert run.stderr == "audit: note: ref.txt: not UTF-8: decoded as cp1252 (detected; force another with --encoding)\n"
     data = json.loads(run.stdout)
     assert (data["candidate"]["encoding"], data["reference"]["encoding"]) == ("utf-16", "cp1252")
@@ -175,17 +139,17 @@ def test_utf16_crlf_and_cp1252_lone_cr_decode_to_the_same_text(audit, tmp_path):
     assert data["findings"] == [] and data["summary"]["verdict"] == "pass"
 
 
-def test_encoding_option_reads_utf16_without_a_byte_order_mark(audit, tmp_path):
+def test_encoding_option_reads_utf16_without_a_byte_order_mark(cli, tmp_path):
     doc = tmp_path / "le.txt"
     doc.write_bytes(CLEAN.encode("utf-16-le"))
-    run = audit("compare", str(doc), str(doc), "--encoding", "utf-16-le", "--format", "json")
-    assert run.code == 0, run.stderr
+    run = cli("compare", str(doc), str(doc), "--encoding", "utf-16-le", "--format", "json")
+    assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     assert data["candidate"]["encoding"] == "utf-16-le"
     expect_clean_text(data["candidate"], CLEAN)
 
 
-def test_invisible_characters_odd_spaces_and_html_cause_no_findings(audit, tmp_path):
+def test_invisible_characters_odd_spaces_and_html_cause_no_findings(cli, tmp_path):
     words = CLEAN.split(" ")
     # a zero-width space inside every third long word, a soft hyphen in every fifth, NBSP and tab as spaces
     disguised = " ".join(
@@ -198,8 +162,8 @@ def test_invisible_characters_odd_spaces_and_html_cause_no_findings(audit, tmp_p
     cand, ref = tmp_path / "cand.txt", tmp_path / "page.html"
     cand.write_text(disguised, encoding="utf-8")
     ref.write_text(page, encoding="utf-8")
-    run = audit("compare", str(cand), str(ref), "--format", "json")
-    assert run.code == 0, run.stderr
+    run = cli("compare", str(cand), str(ref), "--format", "json")
+    assert run.returncode == 0, run.stderr
     notes = run.stderr.splitlines()
     assert notes[0].startswith("audit: note: cand.txt: ") and notes[0].endswith(" invisible characters (zero-width spaces, joiners, soft hyphens) removed")
     assert notes[1].startswith("audit: note: page.html: looks like HTML (") and len(notes) == 2
@@ -209,26 +173,26 @@ def test_invisible_characters_odd_spaces_and_html_cause_no_findings(audit, tmp_p
     assert data["findings"] == [] and data["summary"]["verdict"] == "pass"
 
 
-def test_a_document_against_itself_passes_with_no_findings(audit):
-    run = audit("compare", "001", "001", "--format", "json")
-    assert run.code == 0, run.stderr
+def test_a_document_against_itself_passes_with_no_findings(cli):
+    run = cli("compare", "001", "001", "--format", "json")
+    assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     assert data["findings"] == []
     assert [(b["candidate"], b["reference"]) for b in data["alignment"]] == [([i], [i]) for i in range(17)]
     assert data["summary"]["verdict"] == "pass"
 
 
-def test_a_garbled_document_against_itself_keeps_only_its_reference_free_finding(audit):
-    run = audit("compare", "000", "000", "--format", "json")
-    assert run.code == 1, run.stderr
+def test_a_garbled_document_against_itself_keeps_only_its_reference_free_finding(cli):
+    run = cli("compare", "000", "000", "--format", "json")
+    assert run.returncode == 1, run.stderr
     findings = json.loads(run.stdout)["findings"]
     assert [(f["category"], f["candidate_text"]) for f in findings] == [("name", "Garmazhapova")]
     assert "is also spelled 'Garmazapova' in this document" in findings[0]["message"]
 
 
-def test_swapped_documents_align_the_same_sentences(audit, seed_pair):
-    run = audit("compare", "001", "000", "--format", "json")
-    assert run.code == 1, run.stderr
+def test_swapped_documents_align_the_same_sentences(cli, seed_pair):
+    run = cli("compare", "001", "000", "--format", "json")
+    assert run.returncode == 1, run.stderr
     data = json.loads(run.stdout)
     swapped = {(tuple(b["reference"]), tuple(b["candidate"])) for b in data["alignment"] if b["candidate"] and b["reference"]}
     forward = {(b.candidate, b.reference) for b in seed_pair.alignment.beads if b.aligned}
@@ -236,7 +200,7 @@ def test_swapped_documents_align_the_same_sentences(audit, seed_pair):
     assert data["summary"]["counterparts"] and data["summary"]["verdict"] == "fail"
 
 
-def test_a_200000_character_line_without_punctuation_is_split_and_audited(audit, tmp_path):
+def test_a_200000_character_line_without_punctuation_is_split_and_audited(cli, tmp_path):
     rng = random.Random(7)
     vocabulary = sorted(set(CLEAN.replace(".", " ").replace(",", " ").split()))
     words = []
@@ -244,8 +208,8 @@ def test_a_200000_character_line_without_punctuation_is_split_and_audited(audit,
         words.append(rng.choice(vocabulary))
     line = tmp_path / "line.txt"
     line.write_text(" ".join(words))
-    run = audit("compare", str(line), "001", "--format", "json")
-    assert run.code == 3, run.stderr  # a word salad is no counterpart of the article
+    run = cli("compare", str(line), "001", "--format", "json")
+    assert run.returncode == 3, run.stderr  # a word salad is no counterpart of the article
     assert run.stderr.startswith("audit: note: line.txt: 1 sentence over 1,000 characters split at word boundaries into ")
     sentences = json.loads(run.stdout)["candidate"]["sentences"]
     assert len(sentences) >= 200 and all(len(s["text"]) <= 1000 for s in sentences)
@@ -282,7 +246,7 @@ def test_a_run_killed_mid_write_leaves_the_old_output_whole(tmp_path):
     assert target.read_text() == "previous result\n"
 
 
-def test_an_unwritable_output_is_one_line_and_exit_2(audit, tmp_path):
+def test_an_unwritable_output_is_one_line_and_exit_2(cli, tmp_path):
     out = tmp_path / "no" / "such" / "folder" / "result.json"
-    run = audit("compare", "001", "001", "--output", str(out))
+    run = cli("compare", "001", "001", "--output", str(out))
     assert error_line(run) == f"{out}: cannot write (No such file or directory)"
