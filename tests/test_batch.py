@@ -263,7 +263,7 @@ def test_bad_model_is_one_line_and_exit_2_before_any_work(tmp_path, where):
     model = tmp_path / "models" / "mini"
     given = ["--model", str(model)] if where == "option" else ["--config", str(tmp_path / "audit.toml")]
     out = tmp_path / "out.jsonl"
-    run = audit("batch", str(manifest), "-o", str(out), "--jobs", "2", *given)
+    run = invoke("batch", str(manifest), "-o", str(out), "--jobs", "2", *given)
     assert run.returncode == ExitCode.USAGE_ERROR
     assert run.stderr.splitlines() == [f"audit: error: {model}: model not found (give a local sentence-transformers folder; nothing is downloaded)"]
     assert not out.exists()

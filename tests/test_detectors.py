@@ -59,10 +59,17 @@ def test_twenty_five_to_digits_is_no_number_finding():
 @pytest.mark.parametrize(
     "word, expected",
     [("twenty-five", 25), ("25", 25), ("1,000", 1000), ("sixth-month", 6), ("twenty-five-year-old", 25),
-     ("dozens", 12), ("thousands", 1000), ("one", None), ("second", None), ("word", None)],
+     ("dozens", 12), ("thousands", 1000), ("one", None), ("second", None), ("word", None),
+     ("ones", None), ("tens", None), ("fifties", None), ("millions", 10**6)],
 )
 def test_number_values(word, expected):
     assert value(Token(word, 0, len(word))) == expected
+
+
+def test_a_vague_plural_amount_is_no_figure():
+    """'the ones' or 'tens of thousands' state no figure: nothing to compare (text2num reads 'ones' as 1)."""
+    assert outcomes("Those are the ones we saw.", "Those are the questions we saw.", ["number"]) == []
+    assert outcomes("Tens of thousands came.", "Thousands came.", ["number"]) == []
 
 
 def test_an_added_and_a_missing_figure_are_critical():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +29,11 @@ def spelled_value(words: str) -> float | None:
         return None
     if words in MULTIPLES:
         return float(MULTIPLES[words])
+    if words.endswith("s"):
+        # A plural number word is a vague amount: "hundreds" or "thousands" still name their magnitude,
+        # but "ones", "tens" or "fifties" are no figure at all.
+        magnitude = spelled_value(words[:-1])
+        return magnitude if magnitude is not None and magnitude >= 100 and math.log10(magnitude).is_integer() else None
     try:
         return float(text2num(words, "en"))
     except ValueError:

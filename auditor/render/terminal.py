@@ -65,10 +65,10 @@ def render(result: CompareResult, width: int = 60) -> str:
         "",
         "findings: " + ", ".join(f"{n} {sev}" for sev, n in s.counts_by_severity.items()) + f"   penalty: {s.penalty:.1f} per 100 checked words"
         + "".join(f"   suppressed ({why}): {n}" for why, n in suppressed_counts(s.suppressed)),
-        f"verdict: {s.verdict.upper()}: {s.reason}",
     ]
     if signature_line(result):
         parts.append(f"signature: {signature_line(result)}")
+    parts.append(f"verdict: {s.verdict.upper()}: {s.reason}")  # last, where a person's eye lands
     return "\n".join(parts) + "\n"
 
 
