@@ -12,6 +12,7 @@ class ExitCode(IntEnum):
     GATE_FAILED = 1
     USAGE_ERROR = 2
     NOT_COUNTERPARTS = 3
+    INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it
 
 
 class AuditError(Exception):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Mapping
 
-from auditor import __version__
+from auditor.version import __version__
 from auditor.pipeline.align import AlignOptions
 from auditor.verdict.score import ScoreOptions
 

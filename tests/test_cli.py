@@ -6,6 +6,8 @@ import sys
 from importlib.metadata import entry_points
 
 import pytest
+
+from auditor.errors import ExitCode
 from conftest import AUDIT, ROOT, SEEDS, subprocess_env
 
 # Calls the console entry point once per argument list, in ONE fresh process, and reports for each
@@ -100,8 +102,8 @@ def test_seed_pair_json_is_the_apis_result(cli, seed_pair):
     assert len(data["findings"]) == 56 and data["summary"]["verdict"] == "fail"
 
 
-@pytest.mark.xfail(strict=True, reason="click turns Ctrl-C inside a command into exit 130 with no message before main() sees it")
-def test_ctrl_c_is_one_line_and_exit_2(cli, monkeypatch):
+def test_ctrl_c_is_one_line_and_exit_130(cli, monkeypatch):
+    """Ctrl-C exits 130 (128 + SIGINT, as shells expect) and says so in one line."""
     from auditor.api import Auditor
 
     def interrupt(*args, **kwargs):
@@ -109,7 +111,7 @@ def test_ctrl_c_is_one_line_and_exit_2(cli, monkeypatch):
 
     monkeypatch.setattr(Auditor, "compare_files", interrupt)
     out = cli("compare", "000", "001")
-    assert (out.returncode, out.stdout) == (2, "")
+    assert (out.returncode, out.stdout) == (ExitCode.INTERRUPTED, "")
     assert out.stderr.strip() == "audit: interrupted"  # click ends the interrupted line first
 
 

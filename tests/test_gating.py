@@ -220,3 +220,30 @@ def test_a_file_that_is_not_a_baseline_exits_2(cli, tmp_path):
     out = cli("compare", "000", "001", "--baseline", str(bad))
     assert out.returncode == 2
     assert out.stderr == f"audit: error: {bad}: not a baseline file (baseline_version 1 expected)\n"
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"fail_on": "high"}, "fail_on must be one of critical, major, minor, never, not 'high'"),
+        ({"max_penalty": float("nan")}, "max_penalty must be a finite number of at least 0, not nan"),
+        ({"min_coverage": 1.5}, "min_coverage must be a share between 0 and 1, not 1.5"),
+    ],
+)
+def test_the_api_refuses_a_gate_it_cannot_mean(options, message):
+    """`auditor.compare(fail_on="high")` used to fail deep inside with SEVERITIES.index; now the
+    options say what is wrong before any work."""
+    from auditor.verdict.score import ScoreOptions
+
+    with pytest.raises(ValueError) as caught:
+        ScoreOptions(**options)
+    assert str(caught.value) == message
+
+
+def test_compare_refuses_an_unknown_fail_on_before_loading_the_model(monkeypatch):
+    import auditor
+    from auditor.api import Auditor
+
+    monkeypatch.setattr(Auditor, "embedder", lambda self: pytest.fail("the model was loaded"))
+    with pytest.raises(ValueError, match="fail_on must be one of"):
+        auditor.compare("A text.", "A text.", fail_on="high")

@@ -13,7 +13,7 @@ from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 
-from auditor import __version__
+from auditor.version import __version__
 from auditor.detect import Finding
 from auditor.domain import Category
 from auditor.detect.base import Span
