@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev,ray]'
+	$(BIN)/python -m auditor.pipeline.onnx_encoder  # export the ONNX graph once, so no run imports torch
 	touch $(STAMP)
 
 demo: $(STAMP)

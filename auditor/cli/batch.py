@@ -10,8 +10,8 @@ from typing import Optional
 import typer
 
 from auditor.cli.options import (
-    CACHE_OPTION, CONFIG_OPTION, DEVICE_OPTION, EXIT_ZERO_OPTION, FAIL_ON_OPTION, MAX_PENALTY_OPTION, MIN_COVERAGE_OPTION,
-    MODEL_OPTION, Device, configured,
+    CACHE_OPTION, CONFIG_OPTION, DEVICE_OPTION, ENCODER_OPTION, EXIT_ZERO_OPTION, FAIL_ON_OPTION, MAX_PENALTY_OPTION,
+    MIN_COVERAGE_OPTION, MODEL_OPTION, Device, EncoderChoice, configured,
 )
 from auditor.domain import FailOn
 
@@ -48,6 +48,7 @@ def batch(
     config: Optional[Path] = CONFIG_OPTION,
     cache: Optional[Path] = CACHE_OPTION,
     device: Device = DEVICE_OPTION,
+    encoder: Optional[EncoderChoice] = ENCODER_OPTION,
 ) -> None:
     """Audit many candidate/reference pairs with one model load: one JSON Lines record per pair.
 
@@ -59,7 +60,7 @@ def batch(
     if (manifest is None) == (auto is None):
         raise typer.BadParameter("give either a MANIFEST or --auto DIR")
     _, auditor = configured(
-        config, cache=cache, device=device, model=model, fail_on=fail_on, max_penalty=max_penalty, min_coverage=min_coverage
+        config, cache=cache, device=device, encoder=encoder, model=model, fail_on=fail_on, max_penalty=max_penalty, min_coverage=min_coverage
     )
     scheduler = None
     if engine is Engine.ray:

@@ -9,8 +9,8 @@ from typing import Optional
 import typer
 
 from auditor.cli.options import (
-    CACHE_OPTION, CONFIG_OPTION, CORPUS_OPTION, DEVICE_OPTION, EXIT_ZERO_OPTION, FAIL_ON_OPTION, MAX_PENALTY_OPTION,
-    MIN_COVERAGE_OPTION, MODEL_OPTION, Device, configured, emit, note,
+    CACHE_OPTION, CONFIG_OPTION, CORPUS_OPTION, DEVICE_OPTION, ENCODER_OPTION, EXIT_ZERO_OPTION, FAIL_ON_OPTION,
+    MAX_PENALTY_OPTION, MIN_COVERAGE_OPTION, MODEL_OPTION, Device, EncoderChoice, configured, emit, note,
 )
 from auditor.domain import FailOn
 from auditor.io.load import Limits
@@ -44,6 +44,7 @@ def compare(
     max_sentences: int = typer.Option(Limits.max_sentences, "--max-sentences", min=1, help="Refuse a document with more sentences than this (alignment memory grows with the product of both counts)."),
     cache: Optional[Path] = CACHE_OPTION,
     device: Device = DEVICE_OPTION,
+    encoder: Optional[EncoderChoice] = ENCODER_OPTION,
 ) -> None:
     """Align CANDIDATE with REFERENCE sentence by sentence and report what does not match."""
     from auditor.verdict.baseline import Baseline, write_baseline as save_baseline
@@ -51,7 +52,7 @@ def compare(
     from auditor.verdict.score import exit_code
 
     settings, auditor = configured(
-        config, cache=cache, device=device, model=model, corpus=corpus, fail_on=fail_on, max_penalty=max_penalty,
+        config, cache=cache, device=device, encoder=encoder, model=model, corpus=corpus, fail_on=fail_on, max_penalty=max_penalty,
         min_coverage=min_coverage, baseline=None if write_baseline else baseline,
         limits=Limits(max_chars=max_chars, max_sentences=max_sentences),
     )

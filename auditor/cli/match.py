@@ -9,7 +9,9 @@ from typing import Optional
 
 import typer
 
-from auditor.cli.options import CACHE_OPTION, CONFIG_OPTION, CORPUS_OPTION, DEVICE_OPTION, MODEL_OPTION, Device, configured, emit
+from auditor.cli.options import (
+    CACHE_OPTION, CONFIG_OPTION, CORPUS_OPTION, DEVICE_OPTION, ENCODER_OPTION, MODEL_OPTION, Device, EncoderChoice, configured, emit,
+)
 
 
 class MatchFormat(str, Enum):
@@ -27,10 +29,11 @@ def match(
     model: Optional[str] = MODEL_OPTION,
     cache: Optional[Path] = CACHE_OPTION,
     device: Device = DEVICE_OPTION,
+    encoder: Optional[EncoderChoice] = ENCODER_OPTION,
 ) -> None:
     """Find which documents are counterparts of which, and which side of each pair is the candidate."""
     from auditor.run.match import load_documents, match_documents, render
 
-    settings, auditor = configured(config, cache=cache, device=device, model=model, corpus=corpus)
+    settings, auditor = configured(config, cache=cache, device=device, encoder=encoder, model=model, corpus=corpus)
     result = match_documents(auditor, load_documents(documents, settings.corpus, pattern))
     emit(result.to_json() if output_format is MatchFormat.json else render(result), output)

@@ -28,6 +28,12 @@ class Device(str, Enum):
     auto = "auto"
 
 
+class EncoderChoice(str, Enum):
+    auto = "auto"
+    onnx = "onnx"
+    torch = "torch"
+
+
 CORPUS_OPTION = typer.Option(None, "--corpus", help="Folder where seed ids are looked up (default: seeds).")
 MODEL_OPTION = typer.Option(None, "--model", help="Local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2).")
 FAIL_ON_OPTION = typer.Option(None, "--fail-on", help="Lowest severity that fails the gate; never: report only (default: major).")
@@ -36,6 +42,11 @@ MIN_COVERAGE_OPTION = typer.Option(None, "--min-coverage", min=0.0, max=1.0, hel
 EXIT_ZERO_OPTION = typer.Option(False, "--exit-zero", help="Exit 0 even when the gate fails (errors still exit 2, non-counterparts 3).")
 CACHE_OPTION = typer.Option(None, "--cache", help="Folder of an on-disk embedding cache (keyed by model and text hash), shared by repeated and concurrent runs.")
 DEVICE_OPTION = typer.Option(Device.cpu, "--device", help="Where the model runs; auto takes cuda, then mps, then cpu.")
+ENCODER_OPTION = typer.Option(
+    None, "--encoder",
+    help="How the model runs: onnx (ONNX Runtime, no torch import; the bundled model on the cpu), torch (sentence-transformers), "
+         "or auto (default: onnx where it can, else torch).",
+)
 CONFIG_OPTION = typer.Option(None, "--config", help="Configuration file (default: audit.toml, or pyproject.toml with a tool.audit table, here or in a folder above).")
 
 
@@ -57,6 +68,7 @@ def configured(
     *,
     cache: Path | None,
     device: Device,
+    encoder: EncoderChoice | None = None,
     model: str | None = None,
     corpus: Path | None = None,
     fail_on: FailOn | None = None,
@@ -71,7 +83,8 @@ def configured(
     from auditor.config import load_config
 
     settings = load_config(config).override(
-        fail_on=fail_on.value if fail_on else None, max_penalty=max_penalty, min_coverage=min_coverage, model=model, corpus=corpus
+        fail_on=fail_on.value if fail_on else None, max_penalty=max_penalty, min_coverage=min_coverage, model=model, corpus=corpus,
+        encoder=encoder.value if encoder else None,
     )
     known = None
     if baseline is not None:

