@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from auditor.cli.options import CACHE_OPTION, CONFIG_OPTION, CORPUS_OPTION, DEVICE_OPTION, MODEL_OPTION, Device, configured, emit
+from auditor.cli.options import CACHE_OPTION, CONFIG_OPTION, CORPUS_OPTION, DEVICE_OPTION, MODEL_OPTION, READ_TIMEOUT_OPTION, Device, configured, emit
 
 
 class MatchFormat(str, Enum):
@@ -25,12 +25,13 @@ def match(
     config: Optional[Path] = CONFIG_OPTION,
     corpus: Optional[Path] = CORPUS_OPTION,
     model: Optional[str] = MODEL_OPTION,
+    read_timeout: Optional[float] = READ_TIMEOUT_OPTION,
     cache: Optional[Path] = CACHE_OPTION,
     device: Device = DEVICE_OPTION,
 ) -> None:
     """Find which documents are counterparts of which, and which side of each pair is the candidate."""
     from auditor.run.match import load_documents, match_documents, render
 
-    settings, auditor = configured(config, cache=cache, device=device, model=model, corpus=corpus)
+    settings, auditor = configured(config, cache=cache, device=device, model=model, corpus=corpus, read_timeout=read_timeout)
     result = match_documents(auditor, load_documents(documents, settings.corpus, pattern))
     emit(result.to_json() if output_format is MatchFormat.json else render(result), output)
