@@ -56,8 +56,8 @@ class BatchSummary:
 class Progress:
     """A progress bar on a terminal; otherwise one plain log line per pair."""
 
-    def __init__(self, total: int, done: int, bar: bool, stream=sys.stderr) -> None:
-        self.total, self.count, self.stream = total, done, stream
+    def __init__(self, total: int, done: int, bar: bool, stream=None) -> None:
+        self.total, self.count, self.stream = total, done, stream or sys.stderr  # stderr as it is now, not at import
         self.bar = None
         if bar:
             from tqdm import tqdm
