@@ -18,7 +18,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from auditor.config import ConfigError, load_config
-from auditor.io.escape import dumps, shown
 from auditor.render.formats import FORMATS, render
 from auditor.render.report import render_markdown
 from auditor.render.safe_text import visible
@@ -85,11 +84,15 @@ def test_progress_lines_escape_ids_and_messages():
 
 def test_unicode_tag_characters_are_made_visible():
     """Problem 8: U+E0000-E007F (invisible, they can smuggle instructions) were shown raw."""
+    from auditor.io.escape import dumps
+
     assert visible("a\U000e0041\U000e007fb") == "a\\U000e0041\\U000e007fb"
     assert dumps("a\U000e0041") == '"a\\udb40\\udc41"' and json.loads(dumps("a\U000e0041")) == "a\U000e0041"
 
 
 def test_names_that_are_not_utf8_are_shown_byte_by_byte():
+    from auditor.io.escape import shown
+
     assert shown(os.fsdecode(b"caf\xe9.txt")) == "caf\\xe9.txt" and shown("lone \ud800") == "lone \\ud800"
     assert shown("plain ü name") == "plain ü name"
 
@@ -101,6 +104,8 @@ any_text = st.text(st.characters(exclude_categories=()), max_size=40)  # surroga
 
 @given(any_text)
 def test_any_manifest_id_gives_a_strict_utf8_record_and_one_escaped_progress_line(raw_id):
+    from auditor.io.escape import shown
+
     pair_id = shown(raw_id)  # as read_manifest makes it
     line = to_line(Record.failed(Pair(pair_id, raw_id, None), f"{raw_id}: no such file").to_dict())
     assert not RAW.search(line) and "\n" not in line
