@@ -155,11 +155,14 @@ class Auditor:
         return self.finish(pair, cand_vectors, ref_vectors, encoder)
 
     def compare_files(
-        self, candidate: str, reference: str, corpus: Path = DEFAULT_CORPUS, encoding: str | None = None
+        self, candidate: str, reference: str, corpus: Path = DEFAULT_CORPUS, encoding: str | None = None,
+        *, candidate_encoding: str | None = None, reference_encoding: str | None = None,
     ) -> CompareResult:
-        """Audit two files, each given as a path or a seed id of `corpus`; `encoding` forces how both are decoded."""
+        """Audit two files, each given as a path or a seed id of `corpus`; `encoding` forces how both are
+        decoded, `candidate_encoding` / `reference_encoding` how one is (a UTF-16 candidate of a UTF-8 reference)."""
         return self.compare_documents(
-            load(candidate, corpus, encoding, self.limits), load(reference, corpus, encoding, self.limits)
+            load(candidate, corpus, candidate_encoding or encoding, self.limits),
+            load(reference, corpus, reference_encoding or encoding, self.limits),
         )
 
 

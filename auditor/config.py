@@ -18,6 +18,7 @@ from auditor.detect.glossary import GlossaryEntry
 from auditor.pipeline.embed import DEFAULT_MODEL, BACKENDS
 from auditor.errors import AuditError
 from auditor.io.load import DEFAULT_CORPUS, Limits
+from auditor.io.storage import READ_TIMEOUT
 from auditor.verdict.score import ScoreOptions
 
 if sys.version_info >= (3, 11):
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from auditor.api import Auditor
 
 CONFIG_NAMES = ("audit.toml", "pyproject.toml")
-KEYS = ("fail-on", "max-penalty", "min-coverage", "model", "encoder", "corpus", "accepted-wording", "glossary")
+KEYS = ("fail-on", "max-penalty", "min-coverage", "read-timeout", "model", "encoder", "corpus", "accepted-wording", "glossary")
 GLOSSARY_KEYS = ("term", "required", "forbidden", "severity")
 
 
@@ -44,6 +45,7 @@ class Config:
     fail_on: str = "major"
     max_penalty: float | None = None
     min_coverage: float | None = None
+    read_timeout: float = READ_TIMEOUT  # seconds a remote document or manifest may take to read
     model: str | None = None
     encoder: str | None = None  # auto, onnx or torch (see embed.resolve_backend)
     corpus: Path = DEFAULT_CORPUS
@@ -111,7 +113,7 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
 
 def _read(path: Path) -> dict:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM (as Windows editors write) is no error
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
     except UnicodeDecodeError:
@@ -140,6 +142,8 @@ def _parse(table: Any, path: Path, where: str) -> Config:
         settings["encoder"] = _choice(table["encoder"], BACKENDS, "encoder", fail)
     if "min-coverage" in table:
         settings["min_coverage"] = _number(table["min-coverage"], "min-coverage", fail, 0.0, 1.0)
+    if "read-timeout" in table:
+        settings["read_timeout"] = _number(table["read-timeout"], "read-timeout", fail, 0.0, None, positive=True)
     for key in ("model", "corpus"):
         if key in table and (not isinstance(table[key], str) or not table[key].strip()):
             raise fail(f"{key} must be a non-empty string (a folder)")
@@ -166,9 +170,12 @@ def _choice(value: Any, choices: tuple[str, ...], key: str, fail) -> str:
     return value
 
 
-def _number(value: Any, key: str, fail, low: float, high: float | None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < low or (high is not None and value > high):
-        bounds = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+def _number(value: Any, key: str, fail, low: float, high: float | None, positive: bool = False) -> float:
+    """A finite number in range, checked like its command-line option: NaN compares false with
+    every bound, so it is refused by name, as is inf."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not number or not math.isfinite(value) or value < low or (positive and value <= low) or (high is not None and value > high):
+        bounds = f"between {low:g} and {high:g}" if high is not None else f"{'above' if positive else 'at least'} {low:g}"
         raise fail(f"{key} must be a finite number {bounds} (got {value!r})")
     return float(value)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from auditor.io.escape import dumps
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -57,7 +57,7 @@ class CompareResult:
 
     def to_json(self) -> str:
         """Deterministic JSON text: the same inputs give the same bytes."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        return dumps(self.to_dict(), indent=2) + "\n"
 
 
 def _side(document: Document, sentences: Sequence[Sentence]) -> dict:

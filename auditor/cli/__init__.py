@@ -42,7 +42,9 @@ def main() -> None:
             print("audit: interrupted", file=sys.stderr)
         sys.exit(code if isinstance(code, int) else 0)
     except AuditError as exc:
-        print(f"audit: error: {exc}", file=sys.stderr)
+        from auditor.render.safe_text import visible
+
+        print(f"audit: error: {visible(str(exc))}", file=sys.stderr)  # quoted names and ids escaped
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         print("audit: interrupted", file=sys.stderr)
@@ -53,5 +55,7 @@ def main() -> None:
     except Exception as exc:  # a crash must not look like a pass or a failed gate
         if os.environ.get("AUDIT_DEBUG"):
             raise
-        print(f"audit: internal error: {type(exc).__name__}: {exc} (set AUDIT_DEBUG=1 for a traceback)", file=sys.stderr)
+        from auditor.render.safe_text import visible
+
+        print(f"audit: internal error: {type(exc).__name__}: {visible(str(exc))} (set AUDIT_DEBUG=1 for a traceback)", file=sys.stderr)
         sys.exit(ExitCode.USAGE_ERROR)

@@ -11,7 +11,7 @@ import typer
 
 from auditor.cli.options import (
     CACHE_OPTION, CONFIG_OPTION, DEVICE_OPTION, ENCODER_OPTION, EXIT_ZERO_OPTION, FAIL_ON_OPTION, MAX_PENALTY_OPTION,
-    MIN_COVERAGE_OPTION, MODEL_OPTION, Device, EncoderChoice, configured,
+    MIN_COVERAGE_OPTION, MODEL_OPTION, READ_TIMEOUT_OPTION, Device, EncoderChoice, configured,
 )
 from auditor.domain import FailOn
 
@@ -46,6 +46,7 @@ def batch(
     min_coverage: Optional[float] = MIN_COVERAGE_OPTION,
     exit_zero: bool = EXIT_ZERO_OPTION,
     config: Optional[Path] = CONFIG_OPTION,
+    read_timeout: Optional[float] = READ_TIMEOUT_OPTION,
     cache: Optional[Path] = CACHE_OPTION,
     device: Device = DEVICE_OPTION,
     encoder: Optional[EncoderChoice] = ENCODER_OPTION,
@@ -60,7 +61,8 @@ def batch(
     if (manifest is None) == (auto is None):
         raise typer.BadParameter("give either a MANIFEST or --auto DIR")
     _, auditor = configured(
-        config, cache=cache, device=device, encoder=encoder, model=model, fail_on=fail_on, max_penalty=max_penalty, min_coverage=min_coverage
+        config, cache=cache, device=device, encoder=encoder, model=model, fail_on=fail_on, max_penalty=max_penalty,
+        min_coverage=min_coverage, read_timeout=read_timeout,
     )
     scheduler = None
     if engine is Engine.ray:

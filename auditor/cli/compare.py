@@ -10,7 +10,7 @@ import typer
 
 from auditor.cli.options import (
     CACHE_OPTION, CONFIG_OPTION, CORPUS_OPTION, DEVICE_OPTION, ENCODER_OPTION, EXIT_ZERO_OPTION, FAIL_ON_OPTION,
-    MAX_PENALTY_OPTION, MIN_COVERAGE_OPTION, MODEL_OPTION, Device, EncoderChoice, configured, emit, note,
+    MAX_PENALTY_OPTION, MIN_COVERAGE_OPTION, MODEL_OPTION, READ_TIMEOUT_OPTION, Device, EncoderChoice, configured, emit, note,
 )
 from auditor.domain import FailOn
 from auditor.io.load import Limits
@@ -40,8 +40,11 @@ def compare(
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record the current findings in this file, then report as if it were --baseline."),
     report: Optional[Path] = typer.Option(None, "--report", help="Also write a Markdown review report here, with its alignment map (PNG) beside it."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Decode both files with this encoding (e.g. cp1252, utf-16) instead of detecting it."),
+    candidate_encoding: Optional[str] = typer.Option(None, "--candidate-encoding", help="Decode the candidate with this encoding (overrides --encoding for it)."),
+    reference_encoding: Optional[str] = typer.Option(None, "--reference-encoding", help="Decode the reference with this encoding (overrides --encoding for it)."),
     max_chars: int = typer.Option(Limits.max_chars, "--max-chars", min=1, help="Refuse a document with more characters than this."),
     max_sentences: int = typer.Option(Limits.max_sentences, "--max-sentences", min=1, help="Refuse a document with more sentences than this (alignment memory grows with the product of both counts)."),
+    read_timeout: Optional[float] = READ_TIMEOUT_OPTION,
     cache: Optional[Path] = CACHE_OPTION,
     device: Device = DEVICE_OPTION,
     encoder: Optional[EncoderChoice] = ENCODER_OPTION,
@@ -54,10 +57,13 @@ def compare(
     settings, auditor = configured(
         config, cache=cache, device=device, encoder=encoder, model=model, corpus=corpus, fail_on=fail_on, max_penalty=max_penalty,
         min_coverage=min_coverage, baseline=None if write_baseline else baseline,
-        limits=Limits(max_chars=max_chars, max_sentences=max_sentences),
+        limits=Limits(max_chars=max_chars, max_sentences=max_sentences), read_timeout=read_timeout,
     )
     known = auditor.baseline
-    result = auditor.compare_files(candidate, reference, settings.corpus, encoding)
+    result = auditor.compare_files(
+        candidate, reference, settings.corpus, encoding,
+        candidate_encoding=candidate_encoding, reference_encoding=reference_encoding,
+    )
     for document in (result.candidate, result.reference):
         for message in document.notes:
             note(f"note: {document.name}: {message}")

@@ -10,7 +10,8 @@ from typing import Optional
 import typer
 
 from auditor.cli.options import (
-    CACHE_OPTION, CONFIG_OPTION, CORPUS_OPTION, DEVICE_OPTION, ENCODER_OPTION, MODEL_OPTION, Device, EncoderChoice, configured, emit,
+    CACHE_OPTION, CONFIG_OPTION, CORPUS_OPTION, DEVICE_OPTION, ENCODER_OPTION, MODEL_OPTION, READ_TIMEOUT_OPTION, Device,
+    EncoderChoice, configured, emit,
 )
 
 
@@ -27,6 +28,7 @@ def match(
     config: Optional[Path] = CONFIG_OPTION,
     corpus: Optional[Path] = CORPUS_OPTION,
     model: Optional[str] = MODEL_OPTION,
+    read_timeout: Optional[float] = READ_TIMEOUT_OPTION,
     cache: Optional[Path] = CACHE_OPTION,
     device: Device = DEVICE_OPTION,
     encoder: Optional[EncoderChoice] = ENCODER_OPTION,
@@ -34,6 +36,8 @@ def match(
     """Find which documents are counterparts of which, and which side of each pair is the candidate."""
     from auditor.run.match import load_documents, match_documents, render
 
-    settings, auditor = configured(config, cache=cache, device=device, encoder=encoder, model=model, corpus=corpus)
+    settings, auditor = configured(
+        config, cache=cache, device=device, encoder=encoder, model=model, corpus=corpus, read_timeout=read_timeout
+    )
     result = match_documents(auditor, load_documents(documents, settings.corpus, pattern))
     emit(result.to_json() if output_format is MatchFormat.json else render(result), output)

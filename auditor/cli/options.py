@@ -47,12 +47,16 @@ ENCODER_OPTION = typer.Option(
     help="How the model runs: onnx (ONNX Runtime, no torch import; the bundled model on the cpu), torch (sentence-transformers), "
          "or auto (default: onnx where it can, else torch).",
 )
+READ_TIMEOUT_OPTION = typer.Option(None, "--read-timeout", min=0.001, help="Seconds a remote (URI) document or manifest may take to read, connecting included, before it is an error (default: 30; config key read-timeout).")
 CONFIG_OPTION = typer.Option(None, "--config", help="Configuration file (default: audit.toml, or pyproject.toml with a tool.audit table, here or in a folder above).")
 
 
 def note(message: str) -> None:
-    """A message for people: always stderr, so stdout stays the chosen format."""
-    print(f"audit: {message}", file=sys.stderr)
+    """A message for people: always stderr, so stdout stays the chosen format; one line, with the
+    file names and text it quotes escaped (a CI log must not take them as commands)."""
+    from auditor.render.safe_text import visible
+
+    print(f"audit: {visible(message)}", file=sys.stderr)
 
 
 def emit(text: str, output: Path | None) -> None:
@@ -76,16 +80,22 @@ def configured(
     min_coverage: float | None = None,
     baseline: Path | None = None,
     limits: Limits | None = None,
+    read_timeout: float | None = None,
 ) -> tuple[Config, Auditor]:
     """The configuration file's settings with the given command-line options on top, and the one
     Auditor every command runs the pipeline through (the configuration is read first, so its
     errors come before those of a baseline file)."""
+    from dataclasses import replace
+
     from auditor.config import load_config
+    from auditor.io.load import Limits
 
     settings = load_config(config).override(
         fail_on=fail_on.value if fail_on else None, max_penalty=max_penalty, min_coverage=min_coverage, model=model, corpus=corpus,
         encoder=encoder.value if encoder else None,
+        read_timeout=read_timeout,
     )
+    limits = replace(limits or Limits(), read_timeout=settings.read_timeout)
     known = None
     if baseline is not None:
         from auditor.verdict.baseline import Baseline

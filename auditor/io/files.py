@@ -22,7 +22,10 @@ def write_atomic(path: Path, data: str | bytes) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException as exc:  # an interrupt too: no temporary file is left behind
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:  # a read-only mount refuses even this: the first error is the one to report
+            pass
         if isinstance(exc, OSError):
             raise _os_error(path, "write", exc) from None
         raise

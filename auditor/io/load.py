@@ -15,7 +15,7 @@ from pathlib import Path
 
 from auditor.errors import InputError
 from auditor.io.markup import count_tags, html_to_text
-from auditor.io.storage import is_uri, read_bytes
+from auditor.io.storage import READ_TIMEOUT, is_uri, read_bytes
 
 MAX_SENTENCE_CHARS = 1_000  # longer sentences are split at word boundaries (see pipeline.segment)
 
@@ -41,8 +41,9 @@ ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE = re.compile(f"[{ZERO_WIDTH}]")
 # What can still hide, reorder (Trojan Source) or drive a terminal once loaded: C0/C1 controls but
 # tab and line feed, the left-to-right and right-to-left marks, bidi embeddings, overrides and
-# isolates, and ZERO_WIDTH. Kept in the text (offsets must hold); outputs show each as `\uXXXX`.
-HIDDEN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069{ZERO_WIDTH}]")
+# isolates, the Unicode tag characters (invisible, they can smuggle text past a reader), and
+# ZERO_WIDTH. Kept in the text (offsets must hold); outputs show each as `\uXXXX`.
+HIDDEN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f{ZERO_WIDTH}]")
 # Every space separator but the plain space (no-break, thin, ideographic...) becomes a plain space.
 _SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
@@ -57,6 +58,7 @@ class Limits:
     max_chars: int = 1_000_000  # per document, after decoding
     max_sentences: int = 2_000  # per document: the aligner's memory grows with the product of both counts
     max_sentence_chars: int = MAX_SENTENCE_CHARS  # longer sentences are split at word boundaries
+    read_timeout: float = READ_TIMEOUT  # seconds a remote (URI) read may take before it is an error
 
     def check_text(self, document: Document, label: str) -> None:
         """Refuse a document with no text, or with more characters than `max_chars`."""
@@ -121,7 +123,9 @@ def resolve(spec: str, corpus: Path = DEFAULT_CORPUS) -> Path:
     if path.exists():
         raise InputError(f"{spec}: not a regular file")
     if "/" in spec or "\\" in spec or not corpus.is_dir():
-        where = f" (corpus folder {corpus} does not exist)" if not corpus.is_dir() else ""
+        # the corpus is named only for what could be a seed id (no folder, no extension)
+        seed_like = not ("/" in spec or "\\" in spec or "." in spec)
+        where = f" (corpus folder {corpus} does not exist)" if seed_like and not corpus.is_dir() else ""
         raise InputError(f"{spec}: no such file{where}")
     matches = sorted(p for p in corpus.iterdir() if p.is_file() and p.name.startswith(f"{spec}_"))
     if not matches:
@@ -223,7 +227,7 @@ def load_file(path: Path | str, encoding: str | None = None, limits: Limits = Li
     location = str(path)
     max_bytes = 4 * limits.max_chars + 4  # no encoding spends more than 4 bytes (and a BOM) on a character
     hint = f", more than the limit of {limits.max_chars:,} characters (raise it with --max-chars)"
-    data = read_bytes(location, max_bytes, hint)
+    data = read_bytes(location, max_bytes, hint, limits.read_timeout)
     text, used, notes = decode(data, location, encoding)
     document = Document.from_text(text, path=location, encoding=used, notes=notes)
     limits.check_text(document, location)

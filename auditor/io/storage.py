@@ -4,15 +4,24 @@ A location with a scheme (`s3://`, `gs://`, `abfs://`, `hdfs://`, `file://`, ...
 `pyarrow.fs`, which comes with the `auditor[ray]` extra: a manifest on object storage can name
 documents beside it, and Ray workers read each document where they run. Anything else is a path
 on this machine. Every failure is an InputError naming the location.
+
+A remote read has a time limit (`timeout`, `--read-timeout`, default READ_TIMEOUT seconds, connect
+and read together): some filesystems retry for many minutes without a network (gs:// sleeps in
+its retries), and one such document must cost its pair an error, not the whole run. The read runs
+in a daemon thread that is abandoned at the limit; pyarrow has no way to cancel it, and a daemon
+thread does not keep the process alive.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+import threading
 from pathlib import Path
 
 from auditor.errors import InputError
+
+READ_TIMEOUT = 30.0  # seconds a remote read may take, connecting included
 
 # A scheme of two or more characters, so that a Windows drive letter (C:\...) stays a path.
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
@@ -33,10 +42,30 @@ def beside(manifest: str, location: str) -> str:
     return str(Path(manifest).parent / location)
 
 
-def read_bytes(location: str, max_bytes: int, hint: str = "") -> bytes:
+def read_bytes(location: str, max_bytes: int, hint: str = "", timeout: float = READ_TIMEOUT) -> bytes:
     """The bytes of the file at a path or URI; one too large (over `max_bytes`) is refused before
-    reading, and `hint` says how to raise the limit."""
-    return _read_uri(location, max_bytes, hint) if is_uri(location) else _read_local(Path(location), max_bytes, hint)
+    reading, and `hint` says how to raise the limit. A URI not read within `timeout` seconds is an
+    InputError."""
+    if not is_uri(location):
+        return _read_local(Path(location), max_bytes, hint)
+    outcome: list = []
+    reader = threading.Thread(target=lambda: outcome.append(_attempt(location, max_bytes, hint)), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if not outcome:
+        raise InputError(f"{location}: cannot read (no answer within {timeout:g} s; raise the limit with --read-timeout)")
+    value = outcome[0]
+    if isinstance(value, BaseException):
+        raise value
+    return value
+
+
+def _attempt(uri: str, max_bytes: int, hint: str) -> bytes | BaseException:
+    """The read in the worker thread: its bytes, or the exception for the caller to raise."""
+    try:
+        return _read_uri(uri, max_bytes, hint)
+    except BaseException as exc:  # handed to the caller's thread, which raises it there
+        return exc
 
 
 def _read_local(path: Path, max_bytes: int, hint: str) -> bytes:

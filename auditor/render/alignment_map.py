@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from auditor.domain import SEVERITIES
 from auditor.pipeline.segment import sentence_at
+from auditor.render.safe_text import visible
 from auditor.result import CompareResult
 
 if TYPE_CHECKING:
@@ -64,8 +65,8 @@ def draw_map(result: CompareResult) -> "Figure":
         ax.plot(xs, ys, color=PATH_COLOUR, linewidth=1.0)
     ax.set_xlim(-0.5, m - 0.5)
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_xlabel(f"reference sentence ({result.reference.name})")
-    ax.set_ylabel(f"candidate sentence ({result.candidate.name})")
+    ax.set_xlabel(f"reference sentence ({_label(result.reference.name)})")
+    ax.set_ylabel(f"candidate sentence ({_label(result.candidate.name)})")
     ax.set_title(f"{result.summary.verdict.replace('_', ' ')}: coverage {result.summary.coverage['candidate']:.0%} / {result.summary.coverage['reference']:.0%}", fontsize=9)
     worst = worst_severity_by_sentence(result)
     for severity in reversed(SEVERITIES):
@@ -97,3 +98,8 @@ def render_png(result: CompareResult) -> bytes:
     buffer = io.BytesIO()
     draw_map(result).savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()
+
+
+def _label(name: str) -> str:
+    """A file name as plot text: escaped (`visible`), and `$` escaped so matplotlib reads no math in it."""
+    return visible(name).replace("$", r"\$")

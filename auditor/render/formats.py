@@ -6,7 +6,8 @@ text; an end column is the column just after the last character, as SARIF define
 
 from __future__ import annotations
 
-import json
+from auditor.io.escape import dumps
+import os
 import re
 import urllib.parse
 from bisect import bisect_right
@@ -20,6 +21,7 @@ from auditor.detect.base import Span
 from auditor.io.load import Document
 from auditor.result import CompareResult
 from auditor.render.common import signature_line, suppressed_counts
+from auditor.render.safe_text import escaped
 from auditor.verdict.score import fails_gate
 
 FORMATS = ("table", "json", "jsonl", "github", "sarif")
@@ -39,7 +41,7 @@ def render(result: CompareResult, output_format: str) -> str:
 
 def jsonl(result: CompareResult) -> str:
     """One line: the JSON document of one pair, compact (`audit batch` carries the same document as its records' `result`)."""
-    return json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return dumps(result.to_dict(), separators=(",", ":")) + "\n"
 
 
 def position(text: str, offset: int) -> tuple[int, int]:
@@ -81,8 +83,10 @@ def _reported(result: CompareResult) -> list[Finding]:
 
 # GitHub Actions workflow commands (actions/toolkit escapeData / escapeProperty): text that reaches the
 # log can start no command of its own once %, CR and LF are escaped, and ':' ',' in property values.
+# Every other control character (ESC sequences, BEL, C1, bidi) is shown as `\uXXXX` first: a log
+# viewer must not take colours, cursor moves, links or a window title from a document.
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escaped(text, keep="\r").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:
@@ -120,7 +124,8 @@ def _suppressed_note(suppressed: dict[str, int]) -> str:
 
 def _uri(document: Document) -> str:
     path = Path(document.path or document.name)
-    return path.as_uri() if path.is_absolute() else urllib.parse.quote(path.as_posix())
+    # quoted from the file system's bytes: a name that is not UTF-8 keeps its bytes as %XX
+    return path.as_uri() if path.is_absolute() else urllib.parse.quote(os.fsencode(path.as_posix()))
 
 
 def _physical(document: Document, index: int, span: Span | None) -> dict:
@@ -176,4 +181,4 @@ def sarif(result: CompareResult) -> str:
             }
         ],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return dumps(log, indent=2) + "\n"

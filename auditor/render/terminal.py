@@ -39,7 +39,7 @@ def render(result: CompareResult, width: int = 60) -> str:
             unaligned_ref.append([bead.reference[0], clean(ref[bead.reference[0]].text, 2 * width)])
     s = result.summary
     parts = [
-        f"candidate: {result.candidate.name} ({len(cand)} sentences)   reference: {result.reference.name} ({len(ref)} sentences)",
+        f"candidate: {visible(result.candidate.name)} ({len(cand)} sentences)   reference: {visible(result.reference.name)} ({len(ref)} sentences)",
         "",
     ]
     if s.counterparts:
@@ -68,7 +68,7 @@ def render(result: CompareResult, width: int = 60) -> str:
     ]
     if signature_line(result):
         parts.append(f"signature: {signature_line(result)}")
-    parts.append(f"verdict: {s.verdict.upper()}: {s.reason}")  # last, where a person's eye lands
+    parts.append(f"verdict: {s.verdict.upper()}: {visible(s.reason)}")  # last, where a person's eye lands
     return "\n".join(parts) + "\n"
 
 

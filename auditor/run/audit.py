@@ -23,7 +23,8 @@ def audit_pairs(auditor: Auditor, pairs: Sequence[Pair], encoder: "Encoder | Non
     prepared = []
     for pair in pairs:
         try:
-            prepared.append(auditor.prepare(load_file(pair.candidate), load_file(pair.reference)))
+            limits = auditor.limits  # the run's read time limit and sizes
+            prepared.append(auditor.prepare(load_file(pair.candidate, limits=limits), load_file(pair.reference, limits=limits)))
         except AuditError as exc:
             prepared.append(exc)
     ready = [p for p in prepared if not isinstance(p, Exception)]

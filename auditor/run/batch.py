@@ -20,7 +20,7 @@ from auditor.run.audit import CHUNK_SIZE
 from auditor.run.manifest import auto_pairs, read_manifest
 from auditor.run.pool import run_local
 from auditor.run.record import Pair, Record, to_line
-from auditor.run.sinks import open_output
+from auditor.run.sinks import claim_output
 from auditor.run.summary import BatchSummary, Progress
 
 Engine = Callable[[Sequence[Pair]], Iterable[Record]]
@@ -88,12 +88,14 @@ def run_batch(
     engine: Engine | None = None,
     parquet: bool = False,
 ) -> BatchSummary:
-    """`audit batch`: check the model and the output first (cheap), then read the manifest or pair
-    the folder, then audit and stream the records."""
+    """`audit batch`: check the model and claim the output first (cheap, and before the model
+    loads), then read the manifest or pair the folder, then open the output, audit and stream."""
     auditor.embedder()  # finds the model without loading it: a missing one is one error here, not one per worker
-    sink, done = open_output(output, resume, parquet)
-    try:
-        pairs, ready = (read_manifest(manifest), []) if manifest else auto_pairs(auditor, auto, pattern)
-        return stream_records(auditor, pairs, sink.write, done=done, ready=ready, jobs=jobs, chunk_size=chunk_size, bar=bar, engine=engine)
-    finally:
-        sink.close()
+    with claim_output(output, resume, parquet) as (open_sink, done):  # locked and checked before the model loads
+        timeout = auditor.limits.read_timeout
+        pairs, ready = (read_manifest(manifest, timeout), []) if manifest else auto_pairs(auditor, auto, pattern)
+        sink = open_sink()
+        try:
+            return stream_records(auditor, pairs, sink.write, done=done, ready=ready, jobs=jobs, chunk_size=chunk_size, bar=bar, engine=engine)
+        finally:
+            sink.close()

@@ -10,14 +10,15 @@ from typing import Iterator
 
 from auditor.api import Auditor
 from auditor.errors import AuditError, InputError
+from auditor.io.escape import shown
 from auditor.io.load import load_file
-from auditor.io.storage import beside, read_bytes
+from auditor.io.storage import READ_TIMEOUT, beside, read_bytes
 from auditor.run.record import Pair, Record
 
 MAX_MANIFEST_BYTES = 2**30  # a manifest is read whole; a larger one is refused
 
 
-def read_manifest(path: str | Path) -> list[Pair]:
+def read_manifest(path: str | Path, timeout: float = READ_TIMEOUT) -> list[Pair]:
     """Pairs of a CSV (header candidate,reference[,id]) or JSON Lines manifest, a local path or a URI.
 
     Relative paths start from the manifest's folder; URIs and absolute paths stand as they are. A
@@ -27,7 +28,7 @@ def read_manifest(path: str | Path) -> list[Pair]:
     """
     path = str(path)
     try:
-        text = read_bytes(path, MAX_MANIFEST_BYTES, " (a manifest may have at most 1 GB)").decode("utf-8-sig")
+        text = read_bytes(path, MAX_MANIFEST_BYTES, " (a manifest may have at most 1 GB)", timeout).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: manifest is not valid UTF-8 (byte offset {exc.start})") from None
     suffix = PurePosixPath(path).suffix.lower()
@@ -36,7 +37,9 @@ def read_manifest(path: str | Path) -> list[Pair]:
     pairs, seen = [], {}
     for where, row in rows:
         cand, ref = (_field(row, key, path, where) for key in ("candidate", "reference"))
-        pair_id = str(row["id"]).strip() if row.get("id") not in (None, "") else f"{cand}|{ref}"
+        # ids are data: a lone surrogate (JSON allows one) is written out as text, so the id a
+        # record carries, and a resumed run reads back, is the id matched here
+        pair_id = shown(str(row["id"]).strip() if row.get("id") not in (None, "") else f"{cand}|{ref}")
         if pair_id in seen:
             raise InputError(f"{path}: {where}: pair id {pair_id!r} repeats {seen[pair_id]}")
         seen[pair_id] = where
@@ -87,13 +90,13 @@ def auto_pairs(auditor: Auditor, folder: Path, pattern: str) -> tuple[list[Pair]
     documents, ready = [], []
     for path in collect([str(folder)], folder, pattern):
         try:
-            documents.append(load_file(path))
+            documents.append(load_file(path, limits=auditor.limits))
         except AuditError as exc:
             ready.append(Record.failed(_alone(path), str(exc)))
     if len(documents) < 2:
         raise InputError(f"{folder}: fewer than two readable documents match {pattern!r}; nothing to pair")
     matched = match_documents(auditor, documents)
-    pairs = [Pair(f"{Path(c.candidate).name}|{Path(c.reference).name}", c.candidate, c.reference) for c in matched.counterparts]
+    pairs = [Pair(shown(f"{Path(c.candidate).name}|{Path(c.reference).name}"), c.candidate, c.reference) for c in matched.counterparts]
     for u in matched.unmatched:
         closest = f" (closest: {Path(u.closest).name}, {u.counterpart_share:.0%} aligned)" if u.closest else ""
         ready.append(Record(_alone(Path(u.document)), "unmatched", reason=f"no document of {folder} is its counterpart{closest}"))
@@ -102,4 +105,4 @@ def auto_pairs(auditor: Auditor, folder: Path, pattern: str) -> tuple[list[Pair]
 
 def _alone(path: Path) -> Pair:
     """The pair of a single document that --auto could not pair: no reference."""
-    return Pair(path.name, str(path), None)
+    return Pair(shown(path.name), str(path), None)  # a name that is not UTF-8 gives a printable id

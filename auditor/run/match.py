@@ -13,7 +13,7 @@ the pair keeps name order and is marked unoriented.
 
 from __future__ import annotations
 
-import json
+from auditor.io.escape import dumps
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Sequence
@@ -71,7 +71,7 @@ class MatchResult:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        return dumps(self.to_dict(), indent=2) + "\n"
 
 
 def _rounded(item: dict) -> dict:

@@ -5,7 +5,7 @@ One typed record for every engine, so the bytes of a record do not depend on who
 
 from __future__ import annotations
 
-import json
+from auditor.io.escape import dumps
 from dataclasses import dataclass
 
 from auditor.errors import ExitCode
@@ -72,4 +72,4 @@ class Record:
 
 def to_line(record: dict) -> str:
     """One record as one line of JSON (JSON escapes every newline inside strings)."""
-    return json.dumps(record, ensure_ascii=False)
+    return dumps(record)

@@ -12,6 +12,7 @@ from tabulate import tabulate
 
 from auditor.domain import SEVERITIES
 from auditor.errors import ExitCode
+from auditor.render.safe_text import visible
 from auditor.run.record import EXIT_PRECEDENCE, VERDICT_EXIT, VERDICTS
 
 
@@ -55,8 +56,8 @@ class BatchSummary:
 class Progress:
     """A progress bar on a terminal; otherwise one plain log line per pair."""
 
-    def __init__(self, total: int, done: int, bar: bool, stream=sys.stderr) -> None:
-        self.total, self.count, self.stream = total, done, stream
+    def __init__(self, total: int, done: int, bar: bool, stream=None) -> None:
+        self.total, self.count, self.stream = total, done, stream or sys.stderr  # stderr as it is now, not at import
         self.bar = None
         if bar:
             from tqdm import tqdm
@@ -68,13 +69,14 @@ class Progress:
         if self.bar is not None:
             self.bar.update(1)
             if record["verdict"] == "error":
-                self.bar.write(f"audit: {record['id']}: error: {record['error']}", file=self.stream)
+                self.bar.write(f"audit: {visible(record['id'])}: error: {visible(record['error'])}", file=self.stream)
             return
         if "result" in record:
             detail = ", ".join(f"{n} {s}" for s, n in record["result"]["summary"]["counts_by_severity"].items())
         else:
             detail = record.get("error") or record.get("reason")
-        print(f"audit: [{self.count}/{self.total}] {record['id']}: {record['verdict']} ({detail})", file=self.stream, flush=True)
+        line = f"[{self.count}/{self.total}] {record['id']}: {record['verdict']} ({detail})"
+        print(f"audit: {visible(line)}", file=self.stream, flush=True)  # ids and messages quote untrusted names
 
     def close(self) -> None:
         if self.bar is not None:

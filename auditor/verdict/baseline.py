@@ -15,6 +15,7 @@ from typing import Sequence
 
 from auditor.detect import Finding
 from auditor.errors import InputError
+from auditor.io.escape import dumps
 from auditor.io.files import write_atomic
 
 BASELINE_VERSION = 1
@@ -75,4 +76,4 @@ def write_baseline(path: Path, findings: Sequence[Finding]) -> None:
         for f in findings
     ]
     document = {"baseline_version": BASELINE_VERSION, "tool": "auditor", "findings": entries}
-    write_atomic(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(path, dumps(document, indent=2) + "\n")
