@@ -135,7 +135,7 @@ def test_command_line_beats_config_file_beats_defaults(cli, project):
     "content, message",
     [
         ('fail-on = "huge"\n', "fail-on must be one of critical, major, minor, never (got 'huge')"),
-        ('fail_on = "major"\n', "unknown key 'fail_on' in the top level (known: fail-on, max-penalty, min-coverage, read-timeout, model, corpus, accepted-wording, glossary)"),
+        ('fail_on = "major"\n', "unknown key 'fail_on' in the top level (known: fail-on, max-penalty, min-coverage, read-timeout, model, encoder, corpus, accepted-wording, glossary)"),
         ("min-coverage = 2\n", "min-coverage must be a finite number between 0 and 1 (got 2)"),
         ('accepted-wording = ["amnesty"]\n', 'accepted-wording must be a list of pairs of words, e.g. [["amnesty", "pardon"]]'),
         ('[[glossary]]\nrequired = ["x"]\n', "glossary entry 1 needs a term (the reference's wording)"),
