@@ -115,6 +115,7 @@ class Auditor:
         summary = summarise(
             alignment, cand_sents, ref_sents, findings, self.score_options, {"accepted_wording": accepted, "baseline": len(known)}
         )
+        findings = findings if summary.counterparts else []  # between unrelated texts a finding means nothing
         segmenter = getattr(self.segmenter, "name", type(self.segmenter).__name__)
         return CompareResult(
             candidate=pair.candidate,
@@ -145,6 +146,7 @@ class Auditor:
         kept, suppressed = baseline.split(result.findings)
         counts = {**result.summary.suppressed, "baseline": result.summary.suppressed.get("baseline", 0) + len(suppressed)}
         summary = summarise(result.alignment, result.candidate_sentences, result.reference_sentences, kept, self.score_options, counts)
+        kept = kept if summary.counterparts else []
         return replace(result, findings=kept, summary=summary)
 
     def compare_documents(self, candidate: Document, reference: Document, encoder: "Encoder | None" = None) -> CompareResult:
