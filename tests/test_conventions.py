@@ -65,3 +65,55 @@ def test_not_counterparts_have_no_findings_in_any_format(cli, output_format):
         assert len(run.stdout.splitlines()) == 1 and run.stdout.startswith("::error title=audit verdict::NOT_COUNTERPARTS")
     else:
         assert "No findings: these documents are not counterparts" in run.stdout and " CRITICAL " not in run.stdout
+
+
+@pytest.fixture
+def manifest(tmp_path):
+    rows = [(next(SEEDS.glob("000_*")), next(SEEDS.glob("001_*")), "a"), (next(SEEDS.glob("002_*")), next(SEEDS.glob("003_*")), "b")]
+    path = tmp_path / "pairs.csv"
+    path.write_text("candidate,reference,id\n" + "".join(f"{c},{r},{i}\n" for c, r, i in rows), encoding="utf-8")
+    return path
+
+
+def test_batch_sarif_with_baseline_and_summary(cli, manifest, tmp_path):
+    baseline, summary, out = tmp_path / "b.json", tmp_path / "s.json", tmp_path / "out.sarif"
+    assert cli("compare", "000", "001", "--write-baseline", str(baseline), "-q").returncode == 0  # reported as if --baseline
+    known = len(json.loads(cli("compare", "000", "001", "-f", "json").stdout)["findings"])
+    plain = cli("batch", str(manifest), "--format", "sarif", "--summary", str(tmp_path / "plain.json"))
+    runs = json.loads(plain.stdout)["runs"]
+    assert [r["automationDetails"]["id"] for r in runs] == ["auditor/a", "auditor/b"]
+    assert len(runs[0]["results"]) == known and runs[1]["results"] == []  # b: not counterparts, no findings
+    first = runs[0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert first["startLine"] == 1 and first["snippet"]["text"]
+    run = cli("batch", str(manifest), "--format", "sarif", "--baseline", str(baseline), "--summary", str(summary), "-o", str(out))
+    assert run.returncode == 3  # b is not a counterpart pair; a's findings are all in the baseline
+    assert [len(r["results"]) for r in json.loads(out.read_text())["runs"]] == [0, 0]
+    data = json.loads(summary.read_text())
+    assert (data["pairs"], data["suppressed_by_baseline"], data["exit_code"]) == (2, known, 3)
+    assert data["verdicts"]["incomplete"] == 1 and data["verdicts"]["not_counterparts"] == 1
+    again = cli("batch", str(manifest), "--format", "sarif", "-o", str(out))
+    assert again.returncode == 2 and "--force" in again.stderr
+    assert cli("batch", str(manifest), "--format", "sarif", "-o", str(out), "--force").returncode == 1
+
+
+def test_batch_github_and_jsonl_force(cli, manifest, tmp_path):
+    github = cli("batch", str(manifest), "--format", "github", "-q")
+    lines = github.stdout.splitlines()
+    assert github.stderr == "" and lines[-2].startswith("::error title=audit verdict a::FAIL")
+    assert lines[-1].startswith("::error title=audit verdict b::NOT_COUNTERPARTS")
+    assert all(line.startswith("::") for line in lines) and "title=a F001 " in github.stdout
+    out = tmp_path / "out.jsonl"
+    assert cli("batch", str(manifest), "-o", str(out)).returncode == 1
+    refused = cli("batch", str(manifest), "-o", str(out))
+    assert refused.returncode == 2 and "--force to overwrite" in refused.stderr
+    forced = cli("batch", str(manifest), "-o", str(out), "--force")
+    assert forced.returncode == 1 and len(out.read_text().splitlines()) == 2
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert records[1]["verdict"] == "not_counterparts" and records[1]["result"]["findings"] == []
+
+
+def test_the_same_flags_on_every_command(cli):
+    for command in ("compare", "batch", "match"):
+        text = cli(command, "--help").stdout
+        for flag in ("-q, --quiet", "-v, --verbose", "-o, --output", "--config FILE", "--cache DIR", "--read-timeout SECONDS"):
+            assert flag in text, (command, flag)
