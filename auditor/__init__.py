@@ -1,7 +1,7 @@
 """auditor: align a machine-translated text with its clean counterpart and flag every mistranslation.
 
 >>> import auditor
->>> result = auditor.compare(candidate_text, reference_text)   # doctest: +SKIP
+>>> result = auditor.Auditor().compare(candidate_text, reference_text)   # doctest: +SKIP
 >>> result.summary.verdict                                       # doctest: +SKIP
 """
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
@@ -22,6 +22,7 @@ from auditor.verdict.score import ScoreOptions, summarise
 from auditor.pipeline.segment import PunktSegmenter, Segmenter, Sentence, default_segmenter, segment
 
 if TYPE_CHECKING:
+    from auditor.config import Config
     from auditor.pipeline.embed import Embedder, Encoder
 
 
@@ -115,6 +116,7 @@ class Auditor:
         summary = summarise(
             alignment, cand_sents, ref_sents, findings, self.score_options, {"accepted_wording": accepted, "baseline": len(known)}
         )
+        findings = findings if summary.counterparts else []  # between unrelated texts a finding means nothing
         segmenter = getattr(self.segmenter, "name", type(self.segmenter).__name__)
         return CompareResult(
             candidate=pair.candidate,
@@ -145,6 +147,7 @@ class Auditor:
         kept, suppressed = baseline.split(result.findings)
         counts = {**result.summary.suppressed, "baseline": result.summary.suppressed.get("baseline", 0) + len(suppressed)}
         summary = summarise(result.alignment, result.candidate_sentences, result.reference_sentences, kept, self.score_options, counts)
+        kept = kept if summary.counterparts else []
         return replace(result, findings=kept, summary=summary)
 
     def compare_documents(self, candidate: Document, reference: Document, encoder: "Encoder | None" = None) -> CompareResult:
@@ -153,6 +156,30 @@ class Auditor:
         encoder = encoder or self.encoder()
         cand_vectors, ref_vectors = self.encode([pair.candidate_sentences, pair.reference_sentences], encoder)
         return self.finish(pair, cand_vectors, ref_vectors, encoder)
+
+    @classmethod
+    def from_config(cls, config: "Config | str | Path | None" = None, **options: Any) -> "Auditor":
+        """An Auditor as `audit compare` would build it: a loaded configuration (or the file at that
+        path; None: audit.toml / [tool.audit] found from here upward, else the defaults), with any of
+        the CLI's settings on top: fail_on, max_penalty, min_coverage, model, encoder, glossary,
+        accepted_wording (the configuration file's keys, in Python spelling), and cache, device."""
+        from auditor.config import Config, load_config
+
+        settings = config if isinstance(config, Config) else load_config(None if config is None else Path(config))
+        runtime = {key: options.pop(key) for key in ("cache", "device") if key in options}
+        for key in ("glossary", "accepted_wording"):
+            if key in options and options[key] is not None:
+                options[key] = tuple(options[key])
+        unknown = sorted(set(options) - set(Config.__dataclass_fields__))
+        if unknown:
+            raise TypeError(f"unknown option {unknown[0]!r} (known: {', '.join(sorted(Config.__dataclass_fields__))}, cache, device)")
+        return settings.override(**options).auditor(**runtime)
+
+    def compare(
+        self, candidate_text: str, reference_text: str, *, candidate_path: str | None = None, reference_path: str | None = None
+    ) -> CompareResult:
+        """Audit a candidate text against its reference text (the paths only name them in outputs)."""
+        return self.compare_documents(Document.from_text(candidate_text, candidate_path), Document.from_text(reference_text, reference_path))
 
     def compare_files(
         self, candidate: str, reference: str, corpus: Path = DEFAULT_CORPUS, encoding: str | None = None,
@@ -184,19 +211,16 @@ def compare(
     candidate_text: str,
     reference_text: str,
     *,
-    model: str | None = None,
-    device: str | None = None,
-    cache: str | Path | None = None,
-    fail_on: str = "major",
+    config: "Config | str | Path | None" = None,
     candidate_path: str | None = None,
     reference_path: str | None = None,
+    **options: Any,
 ) -> CompareResult:
-    """Audit a candidate text against its clean reference; `to_dict()` of the result is the JSON output."""
-    auditor = Auditor(model=model, device=device, cache=cache, score_options=ScoreOptions(fail_on=fail_on))
-    return auditor.compare_documents(
-        Document.from_text(candidate_text, candidate_path),
-        Document.from_text(reference_text, reference_path),
-    )
+    """Audit a candidate text against its clean reference with the project's configuration and the
+    CLI's options (see `Auditor.from_config`); `to_dict()` of the result is the JSON output. Loads
+    the model on each call: keep an `Auditor` for many comparisons."""
+    auditor = Auditor.from_config(config, **options)
+    return auditor.compare(candidate_text, reference_text, candidate_path=candidate_path, reference_path=reference_path)
 
 
 __all__ = ["Auditor", "PreparedPair", "PunktSegmenter", "compare"]

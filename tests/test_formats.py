@@ -124,7 +124,7 @@ def test_every_format_carries_the_signature(seed_pair):
     assert driver["version"] == signature.version and driver["properties"]["signature"] == signature.to_dict()
     verdict = render(seed_pair, "github").splitlines()[-1]
     assert ANNOTATION.fullmatch(verdict) and verdict.endswith(f" [{line}]")
-    assert render(seed_pair, "table").splitlines()[-2] == f"signature: {line}"
+    assert render(seed_pair, "table").splitlines()[-3] == f"signature: {line}"  # then why, then the verdict
     for output_format in ("json", "jsonl", "github", "sarif", "table"):
         assert render(seed_pair, output_format) == render(seed_pair, output_format)  # byte-identical on rerun
 

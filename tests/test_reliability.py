@@ -224,4 +224,6 @@ def test_a_missing_path_does_not_mention_the_corpus(tmp_path):
     run = invoke("compare", "missing.txt", str(REF), cwd=tmp_path)
     seed = invoke("compare", "007", str(REF), cwd=tmp_path)
     assert run.stderr == "audit: error: missing.txt: no such file\n"
-    assert seed.stderr == "audit: error: 007: no such file (corpus folder seeds does not exist)\n"
+    assert seed.stderr == "audit: error: 007: no such file (and no corpus folder seeds to look seed id 007 up in)\n"
+    word = invoke("compare", "draft", str(REF), cwd=tmp_path)
+    assert word.stderr == "audit: error: draft: no such file\n"

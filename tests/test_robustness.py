@@ -113,8 +113,8 @@ def test_one_sentence_documents_get_a_verdict(cli, tmp_path):
     doc.write_text("The prisoners at the penal colony were expecting a visit by officials.")
     run = cli("compare", str(doc), str(doc))
     assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines()[0] == "candidate: one.txt (1 sentences)   reference: one.txt (1 sentences)"
-    assert run.stdout.splitlines()[-1].startswith("verdict: PASS:")
+    assert run.stdout.splitlines()[0] == "candidate: one.txt (1 sentences) · reference: one.txt (1 sentences)"
+    assert run.stdout.splitlines()[-1] == "verdict: PASS · checked candidate 100%, reference 100%"
 
 
 def expect_clean_text(side: dict, text: str) -> None:

@@ -22,11 +22,22 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: '[ray]' stays literal text, flags show click's metavars
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from auditor.version import __version__
+
+        print(f"audit (auditor) {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
+) -> None:
     """Audit machine-translated text against its clean counterpart."""
 
 

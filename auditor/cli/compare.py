@@ -10,7 +10,8 @@ import typer
 
 from auditor.cli.options import (
     CACHE_OPTION, CONFIG_OPTION, CORPUS_OPTION, DEVICE_OPTION, ENCODER_OPTION, EXIT_ZERO_OPTION, FAIL_ON_OPTION,
-    MAX_PENALTY_OPTION, MIN_COVERAGE_OPTION, MODEL_OPTION, READ_TIMEOUT_OPTION, Device, EncoderChoice, configured, emit, note,
+    MAX_PENALTY_OPTION, MIN_COVERAGE_OPTION, MODEL_OPTION, OUTPUT_OPTION, BASELINE_OPTION, QUIET_OPTION, READ_TIMEOUT_OPTION, VERBOSE_OPTION, Device, EncoderChoice,
+    Verbosity, configured, emit, note,
 )
 from auditor.domain import FailOn
 from auditor.io.load import Limits
@@ -25,35 +26,40 @@ class OutputFormat(str, Enum):
 
 
 def compare(
-    candidate: str = typer.Argument(..., help="Candidate (machine-translated) text: a file path or a seed id such as 000."),
-    reference: str = typer.Argument(..., help="Reference (clean) text: a file path or a seed id such as 001."),
+    candidate: str = typer.Argument(..., help="Candidate (machine-translated) text: a file path, a URI, a seed id such as 000, or - for standard input."),
+    reference: str = typer.Argument(..., help="Reference (clean) text: a file path, a URI, a seed id such as 001, or - for standard input."),
     corpus: Optional[Path] = CORPUS_OPTION,
     model: Optional[str] = MODEL_OPTION,
     output_format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table for people; json, jsonl (one line), github (Actions annotations) or sarif (2.1.0) for machines."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file instead of stdout."),
+    output: Optional[Path] = OUTPUT_OPTION,
     fail_on: Optional[FailOn] = FAIL_ON_OPTION,
     max_penalty: Optional[float] = MAX_PENALTY_OPTION,
     min_coverage: Optional[float] = MIN_COVERAGE_OPTION,
     exit_zero: bool = EXIT_ZERO_OPTION,
     config: Optional[Path] = CONFIG_OPTION,
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Leave out the findings recorded in this baseline file."),
-    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record the current findings in this file, then report as if it were --baseline."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Also write a Markdown review report here, with its alignment map (PNG) beside it."),
-    encoding: Optional[str] = typer.Option(None, "--encoding", help="Decode both files with this encoding (e.g. cp1252, utf-16) instead of detecting it."),
-    candidate_encoding: Optional[str] = typer.Option(None, "--candidate-encoding", help="Decode the candidate with this encoding (overrides --encoding for it)."),
-    reference_encoding: Optional[str] = typer.Option(None, "--reference-encoding", help="Decode the reference with this encoding (overrides --encoding for it)."),
-    max_chars: int = typer.Option(Limits.max_chars, "--max-chars", min=1, help="Refuse a document with more characters than this."),
-    max_sentences: int = typer.Option(Limits.max_sentences, "--max-sentences", min=1, help="Refuse a document with more sentences than this (alignment memory grows with the product of both counts)."),
+    baseline: Optional[Path] = BASELINE_OPTION,
+    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", metavar="FILE", help="Record the current findings in this file, then report as if it were --baseline."),
+    report: Optional[Path] = typer.Option(None, "--report", metavar="FILE", help="Also write a Markdown review report here, with its alignment map (PNG) beside it."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", metavar="CODEC", help="Decode both files with this encoding (e.g. cp1252, utf-16) instead of detecting it."),
+    candidate_encoding: Optional[str] = typer.Option(None, "--candidate-encoding", metavar="CODEC", help="Decode the candidate with this encoding (overrides --encoding for it)."),
+    reference_encoding: Optional[str] = typer.Option(None, "--reference-encoding", metavar="CODEC", help="Decode the reference with this encoding (overrides --encoding for it)."),
+    max_chars: int = typer.Option(Limits.max_chars, "--max-chars", min=1, metavar="N", help="Refuse a document with more characters than this."),
+    max_sentences: int = typer.Option(Limits.max_sentences, "--max-sentences", min=1, metavar="N", help="Refuse a document with more sentences than this (alignment memory grows with the product of both counts)."),
     read_timeout: Optional[float] = READ_TIMEOUT_OPTION,
     cache: Optional[Path] = CACHE_OPTION,
     device: Device = DEVICE_OPTION,
     encoder: Optional[EncoderChoice] = ENCODER_OPTION,
+    quiet: bool = QUIET_OPTION,
+    verbose: bool = VERBOSE_OPTION,
 ) -> None:
     """Align CANDIDATE with REFERENCE sentence by sentence and report what does not match."""
     from auditor.verdict.baseline import Baseline, write_baseline as save_baseline
     from auditor.render.formats import render
     from auditor.verdict.score import exit_code
 
+    Verbosity.set(quiet, verbose)
+    if candidate == reference == "-":
+        raise typer.BadParameter("only one side can be read from standard input (-)")
     settings, auditor = configured(
         config, cache=cache, device=device, encoder=encoder, model=model, corpus=corpus, fail_on=fail_on, max_penalty=max_penalty,
         min_coverage=min_coverage, baseline=None if write_baseline else baseline,
@@ -75,7 +81,7 @@ def compare(
         suppressed = result.summary.suppressed["baseline"]
         stale = len(known) - suppressed
         note(f"baseline {baseline}: {suppressed} findings suppressed" + (f", {stale} entries no longer match" if stale else ""))
-    emit(render(result, output_format.value), output)
+    emit(render(result, output_format.value, verbose=verbose, quiet=quiet, styled=output is None), output)
     if report:
         from auditor.render.report import write_report
 

@@ -10,8 +10,8 @@ from typing import Optional
 import typer
 
 from auditor.cli.options import (
-    CACHE_OPTION, CONFIG_OPTION, CORPUS_OPTION, DEVICE_OPTION, ENCODER_OPTION, MODEL_OPTION, READ_TIMEOUT_OPTION, Device,
-    EncoderChoice, configured, emit,
+    CACHE_OPTION, CONFIG_OPTION, CORPUS_OPTION, DEVICE_OPTION, ENCODER_OPTION, MODEL_OPTION, OUTPUT_OPTION, QUIET_OPTION,
+    READ_TIMEOUT_OPTION, VERBOSE_OPTION, Device, EncoderChoice, Verbosity, configured, emit,
 )
 
 
@@ -24,7 +24,7 @@ def match(
     documents: list[str] = typer.Argument(..., help="Folders (their files matching --pattern), files, or seed ids."),
     pattern: str = typer.Option("*.txt", "--pattern", help="Which files of a folder are documents."),
     output_format: MatchFormat = typer.Option(MatchFormat.table, "--format", "-f", help="table for people, json for machines."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file instead of stdout."),
+    output: Optional[Path] = OUTPUT_OPTION,
     config: Optional[Path] = CONFIG_OPTION,
     corpus: Optional[Path] = CORPUS_OPTION,
     model: Optional[str] = MODEL_OPTION,
@@ -32,10 +32,13 @@ def match(
     cache: Optional[Path] = CACHE_OPTION,
     device: Device = DEVICE_OPTION,
     encoder: Optional[EncoderChoice] = ENCODER_OPTION,
+    quiet: bool = QUIET_OPTION,
+    verbose: bool = VERBOSE_OPTION,
 ) -> None:
     """Find which documents are counterparts of which, and which side of each pair is the candidate."""
     from auditor.run.match import load_documents, match_documents, render
 
+    Verbosity.set(quiet, verbose)
     settings, auditor = configured(
         config, cache=cache, device=device, encoder=encoder, model=model, corpus=corpus, read_timeout=read_timeout
     )

@@ -34,27 +34,49 @@ class EncoderChoice(str, Enum):
     torch = "torch"
 
 
-CORPUS_OPTION = typer.Option(None, "--corpus", help="Folder where seed ids are looked up (default: seeds).")
-MODEL_OPTION = typer.Option(None, "--model", help="Local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2).")
+CORPUS_OPTION = typer.Option(None, "--corpus", metavar="DIR", help="Folder where seed ids are looked up (default: seeds).")
+MODEL_OPTION = typer.Option(None, "--model", metavar="DIR", help="Local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2).")
 FAIL_ON_OPTION = typer.Option(None, "--fail-on", help="Lowest severity that fails the gate; never: report only (default: major).")
-MAX_PENALTY_OPTION = typer.Option(None, "--max-penalty", min=0.0, help="Fail the gate above this many penalty points per 100 checked words.")
-MIN_COVERAGE_OPTION = typer.Option(None, "--min-coverage", min=0.0, max=1.0, help="Fail the gate when less than this share (0-1) of either document's sentences aligns.")
+MAX_PENALTY_OPTION = typer.Option(None, "--max-penalty", min=0.0, metavar="POINTS", help="Fail the gate above this many penalty points per 100 checked words.")
+MIN_COVERAGE_OPTION = typer.Option(None, "--min-coverage", min=0.0, max=1.0, metavar="SHARE", help="Fail the gate when less than this share (0-1) of either document's sentences aligns.")
 EXIT_ZERO_OPTION = typer.Option(False, "--exit-zero", help="Exit 0 even when the gate fails (errors still exit 2, non-counterparts 3).")
-CACHE_OPTION = typer.Option(None, "--cache", help="Folder of an on-disk embedding cache (keyed by model and text hash), shared by repeated and concurrent runs.")
+CACHE_OPTION = typer.Option(None, "--cache", metavar="DIR", help="Folder of an on-disk embedding cache (keyed by model and text hash), shared by repeated and concurrent runs.")
 DEVICE_OPTION = typer.Option(Device.cpu, "--device", help="Where the model runs; auto takes cuda, then mps, then cpu.")
 ENCODER_OPTION = typer.Option(
     None, "--encoder",
     help="How the model runs: onnx (ONNX Runtime, no torch import; the bundled model on the cpu), torch (sentence-transformers), "
          "or auto (default: onnx where it can, else torch).",
 )
-READ_TIMEOUT_OPTION = typer.Option(None, "--read-timeout", min=0.001, help="Seconds a remote (URI) document or manifest may take to read, connecting included, before it is an error (default: 30; config key read-timeout).")
-CONFIG_OPTION = typer.Option(None, "--config", help="Configuration file (default: audit.toml, or pyproject.toml with a tool.audit table, here or in a folder above).")
+READ_TIMEOUT_OPTION = typer.Option(None, "--read-timeout", min=0.001, metavar="SECONDS", help="Seconds a remote (URI) document or manifest may take to read, connecting included, before it is an error (default: 30; config key read-timeout).")
+CONFIG_OPTION = typer.Option(None, "--config", metavar="FILE", help="Configuration file (default: audit.toml, or pyproject.toml with a tool.audit table, here or in a folder above).")
+
+
+QUIET_OPTION = typer.Option(False, "--quiet", "-q", help="Print no notes on stderr (errors still print); the table shows findings and the verdict only.")
+VERBOSE_OPTION = typer.Option(False, "--verbose", "-v", help="Say more: the table lists every unverified sentence, not only how many and where.")
+OUTPUT_OPTION = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the output to this file instead of stdout.")
+BASELINE_OPTION = typer.Option(None, "--baseline", metavar="FILE", help="Leave out the findings recorded in this baseline file.")
+
+
+class Verbosity:
+    """How much the running command says on stderr: set once by the command from -q / -v."""
+
+    quiet = False
+    verbose = False
+
+    @classmethod
+    def set(cls, quiet: bool, verbose: bool) -> None:
+        if quiet and verbose:
+            raise typer.BadParameter("--quiet and --verbose contradict each other: give one")
+        cls.quiet, cls.verbose = quiet, verbose
 
 
 def note(message: str) -> None:
     """A message for people: always stderr, so stdout stays the chosen format; one line, with the
-    file names and text it quotes escaped (a CI log must not take them as commands)."""
+    file names and text it quotes escaped (a CI log must not take them as commands). --quiet silences it."""
     from auditor.render.safe_text import visible
+
+    if Verbosity.quiet:
+        return
 
     print(f"audit: {visible(message)}", file=sys.stderr)
 

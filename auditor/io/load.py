@@ -124,8 +124,8 @@ def resolve(spec: str, corpus: Path = DEFAULT_CORPUS) -> Path:
         raise InputError(f"{spec}: not a regular file")
     if "/" in spec or "\\" in spec or not corpus.is_dir():
         # the corpus is named only for what could be a seed id (no folder, no extension)
-        seed_like = not ("/" in spec or "\\" in spec or "." in spec)
-        where = f" (corpus folder {corpus} does not exist)" if seed_like and not corpus.is_dir() else ""
+        seed_like = spec.isdigit()  # only a number could be a seed id; other names get no note about the corpus
+        where = f" (and no corpus folder {corpus} to look seed id {spec} up in)" if seed_like and not corpus.is_dir() else ""
         raise InputError(f"{spec}: no such file{where}")
     matches = sorted(p for p in corpus.iterdir() if p.is_file() and p.name.startswith(f"{spec}_"))
     if not matches:
@@ -216,9 +216,28 @@ def _refuse_binary(text: str, source: str) -> None:
         raise InputError(f"{source}: not text ({controls:,} control characters in {len(text):,})")
 
 
+STDIN = "-"
+
+
 def load(spec: str, corpus: Path = DEFAULT_CORPUS, encoding: str | None = None, limits: Limits = Limits()) -> Document:
-    """Load a document from a path, a URI or a seed id."""
+    """Load a document from a path, a URI, a seed id, or `-` (standard input, as Unix tools read it)."""
+    if spec == STDIN:
+        return load_stdin(encoding, limits)
     return load_file(spec if is_uri(spec) else resolve(spec, corpus), encoding, limits)
+
+
+def load_stdin(encoding: str | None = None, limits: Limits = Limits()) -> Document:
+    """The document piped on standard input, read as bytes and decoded like a file (named `<stdin>`)."""
+    import sys
+
+    max_bytes = 4 * limits.max_chars + 4
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(f"<stdin>: more than the limit of {limits.max_chars:,} characters (raise it with --max-chars)")
+    text, used, notes = decode(data, "<stdin>", encoding)
+    document = Document.from_text(text, path="<stdin>", encoding=used, notes=notes)
+    limits.check_text(document, "<stdin>")
+    return document
 
 
 def load_file(path: Path | str, encoding: str | None = None, limits: Limits = Limits()) -> Document:

@@ -29,12 +29,14 @@ SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 FINGERPRINT_KEY = "auditorFinding/v1"
 
 
-def render(result: CompareResult, output_format: str) -> str:
-    """The text of `result` in one of FORMATS."""
+def render(result: CompareResult, output_format: str, *, verbose: bool = False, quiet: bool = False, styled: bool = False) -> str:
+    """The text of `result` in one of FORMATS; `styled`: the table goes to stdout, so it takes the
+    terminal's width and, on a terminal without NO_COLOR, colour."""
     if output_format == "table":
-        from auditor.render.terminal import render as table
+        from auditor.render.terminal import FALLBACK_WIDTH, render as table, terminal_width, wants_colour
 
-        return table(result)
+        width = terminal_width() if styled else FALLBACK_WIDTH
+        return table(result, width, colour=styled and wants_colour(), verbose=verbose, quiet=quiet)
     writers = {"json": CompareResult.to_json, "jsonl": jsonl, "github": github, "sarif": sarif}
     return writers[output_format](result)
 

@@ -37,6 +37,7 @@ def stream_records(
     chunk_size: int = CHUNK_SIZE,
     bar: bool = False,
     engine: Engine | None = None,
+    progress_lines: bool = True,
 ) -> BatchSummary:
     """Audit `pairs` not in `done`, passing each record line to `write` as soon as it is ready.
 
@@ -53,7 +54,7 @@ def stream_records(
             summary.add(record)
     summary.resumed = len(finished)
     todo = [p for p in pairs if p.id not in finished]
-    progress = Progress(len(wanted), len(finished), bar)
+    progress = Progress(len(wanted), len(finished), bar, silent=not progress_lines)
 
     def emit(record: Record) -> None:
         data = record.to_dict()
@@ -87,15 +88,37 @@ def run_batch(
     bar: bool,
     engine: Engine | None = None,
     parquet: bool = False,
+    force: bool = False,
+    into: list[dict] | None = None,
+    progress_lines: bool = True,
 ) -> BatchSummary:
     """`audit batch`: check the model and claim the output first (cheap, and before the model
-    loads), then read the manifest or pair the folder, then open the output, audit and stream."""
+    loads), then read the manifest or pair the folder, then open the output, audit and stream.
+    `into`: keep the records in this list instead (for an output rendered once the run ends)."""
     auditor.embedder()  # finds the model without loading it: a missing one is one error here, not one per worker
-    with claim_output(output, resume, parquet) as (open_sink, done):  # locked and checked before the model loads
+    with claim_output(None if into is not None else output, resume, parquet, force) as (open_sink, done):  # locked and checked before the model loads
         timeout = auditor.limits.read_timeout
         pairs, ready = (read_manifest(manifest, timeout), []) if manifest else auto_pairs(auditor, auto, pattern)
-        sink = open_sink()
+        sink = open_sink() if into is None else _Collect(into)
         try:
-            return stream_records(auditor, pairs, sink.write, done=done, ready=ready, jobs=jobs, chunk_size=chunk_size, bar=bar, engine=engine)
+            return stream_records(
+                auditor, pairs, sink.write, done=done, ready=ready, jobs=jobs, chunk_size=chunk_size, bar=bar, engine=engine,
+                progress_lines=progress_lines,
+            )
         finally:
             sink.close()
+
+
+class _Collect:
+    """A sink that keeps each record (as its dict) for a format written when the run ends."""
+
+    def __init__(self, records: list[dict]) -> None:
+        self.records = records
+
+    def write(self, line: str) -> None:
+        import json
+
+        self.records.append(json.loads(line))
+
+    def close(self) -> None:
+        pass

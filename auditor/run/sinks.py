@@ -42,13 +42,14 @@ Opener = Callable[[], Sink]
 
 
 @contextmanager
-def claim_output(output: Path | None, resume: bool, parquet: bool = False) -> Iterator[tuple[Opener, list[dict]]]:
+def claim_output(output: Path | None, resume: bool, parquet: bool = False, force: bool = False) -> Iterator[tuple[Opener, list[dict]]]:
     """While the run lasts: how to open where records go, and the records a resumed run finds there.
 
     The lock comes first, then the checks; the sink itself is opened (a JSON Lines file created or
     truncated) only when the caller asks, once it knows the pairs, so a rejected manifest leaves no
     empty output behind. Without --resume an existing non-empty output is refused rather than
-    overwritten: rerunning a killed run without the flag would otherwise throw away all it had done.
+    overwritten: rerunning a killed run without the flag would otherwise throw away all it had done;
+    `force` (--force) says that is meant.
     """
     if output is None:
         if parquet:
@@ -58,7 +59,7 @@ def claim_output(output: Path | None, resume: bool, parquet: bool = False) -> It
         yield StdoutLines, []
         return
     with _exclusive(output):
-        yield _checked(output, resume, parquet)
+        yield _checked(output, resume, parquet, force)
 
 
 @contextmanager
@@ -78,19 +79,19 @@ def _exclusive(output: Path) -> Iterator[None]:
         lock.release()
 
 
-def _checked(output: Path, resume: bool, parquet: bool) -> tuple[Opener, list[dict]]:
+def _checked(output: Path, resume: bool, parquet: bool, force: bool = False) -> tuple[Opener, list[dict]]:
     if parquet:
         from auditor.run.parquet import ParquetParts
 
         if output.exists() and not output.is_dir():
             raise AuditError(f"{output}: not a folder; --format parquet writes parts into an output folder")
         if ParquetParts.parts(output) and not resume:
-            raise AuditError(f"{output}: already holds parts; pass --resume to finish that run, or remove them")
+            raise AuditError(f"{output}: already holds parts; pass --resume to finish that run, or remove them (--force overwrites JSON Lines only)")
         return (lambda: ParquetParts(output)), ParquetParts.records(output) if resume else []
     if resume:
         return (lambda: LineLog(output, append=True)), previous_records(output)
-    if output.exists() and output.stat().st_size:
-        raise AuditError(f"{output}: already exists; pass --resume to finish that run, or remove the file")
+    if output.exists() and output.stat().st_size and not force:
+        raise AuditError(f"{output}: already exists; pass --resume to finish that run, --force to overwrite it, or remove the file")
     return (lambda: LineLog(output, append=False)), []
 
 

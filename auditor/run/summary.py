@@ -25,10 +25,13 @@ class BatchSummary:
     audited: int = 0  # in this run
     resumed: int = 0  # found done in the output
     seconds: float = 0.0
+    suppressed: int = 0  # findings a --baseline left out, over every pair
 
     def add(self, record: dict) -> None:
         self.verdicts[record["verdict"]] = self.verdicts.get(record["verdict"], 0) + 1
-        counts = record.get("result", {}).get("summary", {}).get("counts_by_severity", {})
+        pair_summary = record.get("result", {}).get("summary", {})
+        counts = pair_summary.get("counts_by_severity", {})
+        self.suppressed += pair_summary.get("suppressed", {}).get("baseline", 0)
         for severity in SEVERITIES:
             self.findings[severity] += counts.get(severity, 0)
 
@@ -36,6 +39,19 @@ class BatchSummary:
     def exit_code(self) -> ExitCode:
         codes = {VERDICT_EXIT.get(v, ExitCode.USAGE_ERROR) for v, n in self.verdicts.items() if n}
         return next((code for code in EXIT_PRECEDENCE if code in codes), ExitCode.PASSED)
+
+    def to_dict(self) -> dict:
+        """The run summary as JSON (--summary FILE): counts by verdict and severity, timing, exit code."""
+        return {
+            "pairs": sum(self.verdicts.values()),
+            "verdicts": dict(self.verdicts),
+            "findings": dict(self.findings),
+            "audited": self.audited,
+            "resumed": self.resumed,
+            "suppressed_by_baseline": self.suppressed,
+            "seconds": round(self.seconds, 3),
+            "exit_code": int(self.exit_code),
+        }
 
     def render(self) -> str:
         total = sum(self.verdicts.values())
@@ -56,8 +72,9 @@ class BatchSummary:
 class Progress:
     """A progress bar on a terminal; otherwise one plain log line per pair."""
 
-    def __init__(self, total: int, done: int, bar: bool, stream=None) -> None:
+    def __init__(self, total: int, done: int, bar: bool, stream=None, silent: bool = False) -> None:
         self.total, self.count, self.stream = total, done, stream or sys.stderr  # stderr as it is now, not at import
+        self.silent = silent  # --quiet: no line per pair
         self.bar = None
         if bar:
             from tqdm import tqdm
@@ -66,6 +83,8 @@ class Progress:
 
     def update(self, record: dict) -> None:
         self.count += 1
+        if self.silent:
+            return
         if self.bar is not None:
             self.bar.update(1)
             if record["verdict"] == "error":
