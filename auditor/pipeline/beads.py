@@ -33,9 +33,9 @@ class AlignOptions:
     # The counterpart test's chain of mutual best matches: each must clear the unrelated-pair location
     # by this many robust SDs (and min_threshold); benchmarks/calibrate_counterparts.py.
     support_z: float = 1.0
-    # Gap filling: between aligned neighbours, sentences left unaligned on both sides pair when they
-    # score above the unrelated-pair location plus this many robust SDs (0: above the median unrelated pair).
-    gap_z: float = 0.0
+    # Gap filling: sentences left unaligned on both sides of one gap pair when they beat what the best
+    # unrelated cell of a gap that size scores with this probability (gaps.gap_threshold).
+    gap_chance: float = 0.2
 
 
 @dataclass(frozen=True)
