@@ -18,7 +18,7 @@ from auditor.detect.glossary import GlossaryEntry
 from auditor.pipeline.embed import DEFAULT_MODEL
 from auditor.errors import AuditError
 from auditor.io.load import DEFAULT_CORPUS, Limits
-from auditor.verdict.score import ScoreOptions
+from auditor.verdict.score import DEFAULT_MIN_COVERAGE, ScoreOptions
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -43,7 +43,7 @@ class Config:
 
     fail_on: str = "major"
     max_penalty: float | None = None
-    min_coverage: float | None = None
+    min_coverage: float | None = DEFAULT_MIN_COVERAGE
     model: str | None = None
     corpus: Path = DEFAULT_CORPUS
     accepted_wording: tuple[tuple[str, str], ...] = ()

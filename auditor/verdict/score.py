@@ -13,6 +13,9 @@ from auditor.errors import ExitCode
 from auditor.pipeline.segment import Sentence
 
 PENALTY_POINTS = {Severity.MINOR: 1, Severity.MAJOR: 5, Severity.CRITICAL: 25}
+# Fail closed: a document of which less than half could be checked is mostly unchecked, and the gate
+# fails by default (--min-coverage 0 turns it off). README, "Gate options".
+DEFAULT_MIN_COVERAGE = 0.5
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,7 @@ class ScoreOptions:
 
     fail_on: FailOn = DEFAULT_FAIL_ON  # lowest severity that fails the gate; "never" reports only
     max_penalty: float | None = None  # the gate fails above this many penalty points per 100 checked words
-    min_coverage: float | None = None  # the gate fails when either document has a smaller share of its sentences aligned
+    min_coverage: float | None = DEFAULT_MIN_COVERAGE  # the gate fails when either document has a smaller share of its sentences aligned
     # Share of the shorter document that the counterpart test's path (AlignOptions.support_z) must align:
     # from benchmarks/calibrate_counterparts.py on the MQM dev set's true and mismatched pairs (README).
     min_counterpart_share: float = 0.4
