@@ -19,7 +19,7 @@ from auditor.pipeline.embed import DEFAULT_MODEL, BACKENDS
 from auditor.errors import AuditError
 from auditor.io.load import DEFAULT_CORPUS, Limits
 from auditor.io.storage import READ_TIMEOUT
-from auditor.verdict.score import ScoreOptions
+from auditor.verdict.score import DEFAULT_MIN_COVERAGE, ScoreOptions
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -44,7 +44,7 @@ class Config:
 
     fail_on: str = "major"
     max_penalty: float | None = None
-    min_coverage: float | None = None
+    min_coverage: float | None = DEFAULT_MIN_COVERAGE
     read_timeout: float = READ_TIMEOUT  # seconds a remote document or manifest may take to read
     model: str | None = None
     encoder: str | None = None  # auto, onnx or torch (see embed.resolve_backend)

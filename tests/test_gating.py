@@ -16,7 +16,8 @@ CANDIDATE, REFERENCE = sorted(SEEDS.glob("000_*"))[0], sorted(SEEDS.glob("001_*"
 
 
 def rescore(result, **options):
-    """The seed pair's summary under other gate options (no model call)."""
+    """The seed pair's summary under other gate options (no model call); the coverage gate off unless asked."""
+    options = {"min_coverage": None, **options}
     return summarise(result.alignment, result.candidate_sentences, result.reference_sentences, result.findings, ScoreOptions(**options))
 
 
@@ -32,7 +33,7 @@ def test_identical_documents_pass_with_exit_0(cli, tmp_path):
     assert out.stderr == ""
     summary = json.loads(out.stdout)["summary"]
     assert summary["verdict"] == "pass"
-    assert summary["gate"] == {"passed": True, "reasons": [], "fail_on": "major", "max_penalty": None, "min_coverage": None}
+    assert summary["gate"] == {"passed": True, "reasons": [], "fail_on": "major", "max_penalty": None, "min_coverage": 0.5}
 
 
 def test_penalty_and_coverage_thresholds_fail_the_gate(cli):
@@ -46,6 +47,17 @@ def test_penalty_and_coverage_thresholds_fail_the_gate(cli):
         f"penalty {summary['penalty']:.1f} above the maximum 100",
         f"candidate coverage {summary['coverage']['candidate']:.0%} below the minimum 50%",
     ]
+
+
+def test_a_mostly_unchecked_document_fails_the_gate_by_default(cli):
+    """Fail closed: 21% of seed 000 aligns, so even with no finding gating the default coverage gate fails."""
+    out = cli("compare", "000", "001", "--format", "json", "--fail-on", "never")
+    assert out.returncode == 1, out.stderr
+    summary = json.loads(out.stdout)["summary"]
+    assert summary["gate"]["reasons"] == [f"candidate coverage {summary['coverage']['candidate']:.0%} below the minimum 50%"]
+    unchecked = cli("compare", "000", "001", "--format", "json", "--fail-on", "never", "--min-coverage", "0")
+    assert unchecked.returncode == 0, unchecked.stderr
+    assert json.loads(unchecked.stdout)["summary"]["verdict"] == "incomplete"
 
 
 def test_gate_thresholds_at_their_boundaries(seed_pair):
@@ -78,6 +90,7 @@ name = "articles"
 [tool.audit]
 fail-on = "never"
 max-penalty = 200
+min-coverage = 0
 corpus = "corpus"
 accepted-wording = [["amnesty", "pardon"]]
 
@@ -106,7 +119,7 @@ def test_config_is_found_upward_and_sets_thresholds_corpus_wording_and_glossary(
     assert data["candidate"]["path"] == str(project / "corpus" / CANDIDATE.name)
     summary = data["summary"]
     assert summary["verdict"] == "incomplete"
-    assert summary["gate"] == {"passed": True, "reasons": [], "fail_on": "never", "max_penalty": 200.0, "min_coverage": None}
+    assert summary["gate"] == {"passed": True, "reasons": [], "fail_on": "never", "max_penalty": 200.0, "min_coverage": 0.0}
     assert summary["suppressed"] == {"accepted_wording": 1, "baseline": 0}
     assert not [f for f in data["findings"] if "pardon" in f["candidate_text"]]
     (term,) = [f for f in data["findings"] if f["category"] == "terminology"]
@@ -121,9 +134,11 @@ def test_command_line_beats_config_file_beats_defaults(cli, project):
     summary = data["summary"]
     assert summary["gate"]["fail_on"] == "critical"  # the command line over the file
     assert summary["gate"]["max_penalty"] == 100.0  # the file over the default
+    assert summary["gate"]["min_coverage"] == 0.5  # the default: neither sets it
     assert summary["gate"]["reasons"] == [
         f"{summary['counts_by_severity']['critical']} critical findings (fail-on critical)",
         f"penalty {summary['penalty']:.1f} above the maximum 100",
+        f"candidate coverage {summary['coverage']['candidate']:.0%} below the minimum 50%",
     ]
     # --config names the one file: the pyproject.toml above is not read.
     assert summary["suppressed"]["accepted_wording"] == 0
@@ -189,8 +204,8 @@ def test_a_forbidden_rendering_is_found_in_unaligned_text_too(auditor):
 
 def test_baseline_survives_unrelated_edits_and_still_reports_a_new_error(cli, tmp_path):
     baseline = tmp_path / "baseline.json"
-    first = cli("compare", "000", "001", "--write-baseline", str(baseline), "-f", "json")
-    assert first.returncode == 0, first.stderr  # everything found is now known
+    first = cli("compare", "000", "001", "--write-baseline", str(baseline), "-f", "json", "--min-coverage", "0")
+    assert first.returncode == 0, first.stderr  # everything found is now known (and the coverage gate is off)
     written = json.loads(baseline.read_text())["findings"]
     report = json.loads(first.stdout)
     assert report["findings"] == [] and report["summary"]["suppressed"]["baseline"] == len(written) > 50

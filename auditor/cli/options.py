@@ -38,7 +38,7 @@ CORPUS_OPTION = typer.Option(None, "--corpus", metavar="DIR", help="Folder where
 MODEL_OPTION = typer.Option(None, "--model", metavar="DIR", help="Local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2).")
 FAIL_ON_OPTION = typer.Option(None, "--fail-on", help="Lowest severity that fails the gate; never: report only (default: major).")
 MAX_PENALTY_OPTION = typer.Option(None, "--max-penalty", min=0.0, metavar="POINTS", help="Fail the gate above this many penalty points per 100 checked words.")
-MIN_COVERAGE_OPTION = typer.Option(None, "--min-coverage", min=0.0, max=1.0, metavar="SHARE", help="Fail the gate when less than this share (0-1) of either document's sentences aligns.")
+MIN_COVERAGE_OPTION = typer.Option(None, "--min-coverage", min=0.0, max=1.0, metavar="SHARE", help="Fail the gate when less than this share (0-1) of either document's sentences aligns (default 0.5; 0 turns it off).")
 EXIT_ZERO_OPTION = typer.Option(False, "--exit-zero", help="Exit 0 even when the gate fails (errors still exit 2, non-counterparts 3).")
 CACHE_OPTION = typer.Option(None, "--cache", metavar="DIR", help="Folder of an on-disk embedding cache (keyed by model and text hash), shared by repeated and concurrent runs.")
 DEVICE_OPTION = typer.Option(Device.cpu, "--device", help="Where the model runs; auto takes cuda, then mps, then cpu.")

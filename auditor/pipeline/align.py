@@ -30,6 +30,8 @@ from threadpoolctl import threadpool_limits
 
 from auditor.pipeline.band import BandSimilarity, Side
 from auditor.pipeline.banded_dp import search
+from auditor.pipeline.gaps import fill_gaps
+from auditor.pipeline.support import mutual_chain
 from auditor.pipeline.beads import BEAD_SHAPES, AlignOptions, Alignment, Bead, NullModel, Path
 from auditor.pipeline.null_model import fit_null
 from auditor.pipeline.segment import Sentence
@@ -80,10 +82,12 @@ def align(
     # Many small matrix products: BLAS threads would only wait for each other (16 ms a product on a busy machine).
     with threadpool_limits(1, user_api="blas"):
         path, null, sims = search(cand, ref, options)
+        chain = mutual_chain(sims, null, options)
         raw = [[list(range(c0, c1)), list(range(r0, r1))] for c0, c1, r0, r1 in path]
+        raw = fill_gaps(raw, cand, ref, null, options)
         raw = _attach_fragments(raw, {"candidate": cand_sents, "reference": ref_sents})
         beads = _finish(raw, cand, ref, sims, null)
-    return Alignment(beads, null, cand_vectors, ref_vectors)
+    return Alignment(beads, null, cand_vectors, ref_vectors, support=(chain, chain))
 
 
 def bead_similarity(cand: Side, ref: Side, cand_idx: Sequence[int], ref_idx: Sequence[int]) -> float:

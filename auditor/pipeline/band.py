@@ -68,7 +68,7 @@ class BandSimilarity:
 
     def __init__(self, cand: Side, ref: Side, band: Band):
         n, m = len(cand), len(ref)
-        self.cand, self.ref = cand, ref
+        self.cand, self.ref, self.band = cand, ref, band
         self.first = np.maximum(band.lo[1:] - _WIDEST, 0)
         self.last = np.minimum(band.hi[np.minimum(np.arange(n) + _WIDEST, n)], m)
         self.last = np.maximum(self.last, self.first)

@@ -30,6 +30,12 @@ class AlignOptions:
     full_dp_cells: int = 250_000  # pairs up to this many cells are searched whole (exact optimum)
     band_radius: int = 8  # sentences either side of the coarse path that the fine search covers
     null_sample: int = 2048  # rows and columns of a larger pair that the null model is fitted on
+    # The counterpart test's chain of mutual best matches: each must clear the unrelated-pair location
+    # by this many robust SDs (and min_threshold); benchmarks/calibrate_counterparts.py.
+    support_z: float = 1.0
+    # Gap filling: sentences left unaligned on both sides of one gap pair when they beat what the best
+    # unrelated cell of a gap that size scores with this probability (gaps.gap_threshold).
+    gap_chance: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,14 @@ class Alignment:
     null: NullModel
     cand_vectors: np.ndarray = field(repr=False)
     ref_vectors: np.ndarray = field(repr=False)
+    # Sentences of (candidate, reference) on the counterpart test's chain (support.py); None: those of `beads`.
+    support: tuple[int, int] | None = None
+
+    def supported(self, side: str) -> int:
+        """Sentences of `side` on the counterpart test's chain of mutual best matches."""
+        if self.support is None:
+            return len(self.aligned_indices(side))
+        return self.support[0 if side == "candidate" else 1]
 
     def aligned_indices(self, side: str) -> set[int]:
         return {i for bead in self.beads if bead.aligned for i in getattr(bead, side)}

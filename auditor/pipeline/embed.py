@@ -54,6 +54,7 @@ def resolve_backend(backend: str | None, name: str | None, device: str | None) -
     if backend in (None, "auto"):
         return "onnx" if onnx_fits and importlib.util.find_spec("onnxruntime") is not None else "torch"
     return backend
+_CACHE_PIECE_LIMIT = 126  # texts up to this many characters fit in any model's pieces (128-token models included)
 
 
 def model_path(name: str | None) -> str:
@@ -130,16 +131,35 @@ class Embedder:
     def key(self) -> str:
         return model_key(self.name, self.path)
 
+    @property
+    def piece_limit(self) -> int:
+        """Word pieces the model reads of one text, its [CLS] and [SEP] not counted."""
+        return int(getattr(self.model, "max_seq_length", None) or 256) - 2
+
     def encode(self, texts: Sequence[str]) -> "np.ndarray":
-        """Unit-length vectors for `texts`, in one call: the model sorts them by length and batches them."""
+        """Unit-length vectors for `texts`, in one call: the model sorts them by length and batches them.
+
+        A text over the model's piece limit is pooled from windows that cover all of it (`windows.py`).
+        """
         import numpy as np
+
+        from auditor.pipeline.windows import encode_windowed
 
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self.model.encode(  # type: ignore[attr-defined]
-            list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        model = self.model
+
+        def offsets(text: str) -> list[tuple[int, int]]:
+            if hasattr(model, "piece_offsets"):  # the ONNX model, on the Rust tokenizer
+                return model.piece_offsets(text)
+            return model.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]  # type: ignore[attr-defined]
+
+        def encode(parts: list[str]) -> np.ndarray:
+            return self.model.encode(  # type: ignore[attr-defined]
+                parts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+            )
+
+        return encode_windowed(texts, offsets, self.piece_limit, encode)
 
     @cached_property
     def _vocabulary(self) -> dict[str, int]:
@@ -194,19 +214,33 @@ class Encoder:
     encoded: int = 0
     memo_limit: int = 200_000  # about 300 MB of 384-dimensional float32 vectors
 
+    def _by_cache_key(self, texts: Sequence[str]) -> dict[str, list[str]]:
+        """Texts by cache key: a text that may be over the piece limit is keyed with the windowing method
+        too, so no vector computed another way (truncated) is ever reused for it."""
+        from auditor.pipeline.windows import cache_tag
+
+        groups: dict[str, list[str]] = {}
+        for text in texts:
+            tag = cache_tag(text, _CACHE_PIECE_LIMIT)
+            groups.setdefault(f"{self.embedder.key}/{tag}" if tag else self.embedder.key, []).append(text)
+        return groups
+
     def __call__(self, texts: Sequence[str]) -> "np.ndarray":
         import numpy as np
 
         missing = [t for t in dict.fromkeys(texts) if t not in self.memo]
         if missing and self.cache is not None:
-            self.memo.update(self.cache.get(self.embedder.key, missing))
+            for key, group in self._by_cache_key(missing).items():
+                self.memo.update(self.cache.get(key, group))
             missing = [t for t in missing if t not in self.memo]
         if missing:
             vectors = self.embedder.encode(missing)
             self.memo.update(zip(missing, vectors))
             self.encoded += len(missing)
             if self.cache is not None:
-                self.cache.put(self.embedder.key, missing, vectors)
+                by_text = dict(zip(missing, vectors))
+                for key, group in self._by_cache_key(missing).items():
+                    self.cache.put(key, group, np.stack([by_text[t] for t in group]))
         if not texts:
             return np.zeros((0, self.embedder.dimension), dtype=np.float32)
         vectors = np.stack([self.memo[t] for t in texts])

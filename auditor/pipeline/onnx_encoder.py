@@ -124,6 +124,8 @@ class OnnxModel:
         self.tokenizer = Tokenizer.from_file(str(Path(model_dir, "tokenizer.json")))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(self.max_seq_length)
+        self.whole_tokenizer = Tokenizer.from_str(self.tokenizer.to_str())  # the same, cutting nothing off
+        self.whole_tokenizer.no_truncation()
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads or usable_cpus()
         options.inter_op_num_threads = 1
@@ -136,6 +138,11 @@ class OnnxModel:
 
     def get_embedding_dimension(self) -> int:
         return self.dimension
+
+    def piece_offsets(self, text: str) -> list[tuple[int, int]]:
+        """Character offsets of every word piece of `text`, none cut off: long texts are cut into
+        windows by them (`windows.py`), so the model's own truncation must not apply here."""
+        return self.whole_tokenizer.encode(text, add_special_tokens=False).offsets
 
     def encode(self, sentences: Sequence[str], batch_size: int = 64, **_: object) -> np.ndarray:
         """Unit-length mean-pooled vectors of `sentences`, in their order. The texts are sorted by

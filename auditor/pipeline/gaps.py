@@ -1,0 +1,66 @@
+"""Gap filling: sentences that the path leaves unaligned on both sides between the same two aligned
+neighbours are each other's only possible counterparts (the order is monotonic), so they are aligned
+when they score above what unrelated sentences of this pair typically score.
+
+A weak translation of a sentence scores under the null threshold (which must hold against every
+sentence of the other document) but, hemmed in by its aligned neighbours, it competes only with the
+few sentences of its gap. Pairing it lets the detectors report its errors instead of leaving it
+unverified; what still finds no partner is an addition or omission inside a covered passage.
+Runs before the first and after the last aligned bead are filled the same way; the run of a candidate
+that goes on after a truncated reference (seed 000 after 001) is long, so its threshold is nearly the
+null threshold, and its sentences stay unverified.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from statistics import NormalDist
+
+from auditor.pipeline.band import Band, BandSimilarity, Side
+from auditor.pipeline.banded_dp import dynamic_program, gains_of
+from auditor.pipeline.beads import AlignOptions, NullModel
+
+Raw = list[list[list[int]]]  # beads as [candidate indices, reference indices]
+
+
+def fill_gaps(raw: Raw, cand: Side, ref: Side, null: NullModel, options: AlignOptions) -> Raw:
+    """`raw` with every gap between aligned beads re-aligned at the gap threshold, and the runs before
+    the first and after the last aligned bead at the stricter edge threshold."""
+    aligned = [k for k, (c, r) in enumerate(raw) if c and r]
+    if not aligned:
+        return raw
+    out = _fill(raw[: aligned[0]], cand, ref, null, options)
+    for here, there in zip(aligned, aligned[1:]):
+        out.append(raw[here])
+        out.extend(_fill(raw[here + 1 : there], cand, ref, null, options))
+    out.append(raw[aligned[-1]])
+    return out + _fill(raw[aligned[-1] + 1 :], cand, ref, null, options)
+
+
+def gap_threshold(null: NullModel, cells: int, options: AlignOptions) -> float:
+    """What the best of `cells` unrelated pairs scores with probability `gap_chance`: a pair in a gap
+    must beat it. One sentence against one sentence: the unrelated median; a long run (a candidate
+    going on after a truncated reference) must clear nearly the null threshold."""
+    quantile = (1.0 - options.gap_chance) ** (1.0 / max(cells, 1))
+    return null.location + null.scale * NormalDist().inv_cdf(min(quantile, 1.0 - 1e-12))
+
+
+def _fill(gap: Raw, cand: Side, ref: Side, null: NullModel, options: AlignOptions) -> Raw:
+    """One run of unaligned beads, re-aligned when it holds sentences of both sides."""
+    cands = [i for c, _ in gap for i in c]
+    refs = [j for _, r in gap for j in r]
+    if not (cands and refs):
+        return gap
+    threshold = gap_threshold(null, len(cands) * len(refs), options)
+    return _realign(cands, refs, cand, ref, replace(null, threshold=threshold), options)
+
+
+def _realign(cands: list[int], refs: list[int], cand: Side, ref: Side, gap_null: NullModel, options: AlignOptions) -> Raw:
+    """The best path through one gap's cells, its sentence numbers those of the whole documents."""
+    c0, r0 = cands[0], refs[0]
+    sub_cand = Side(cand.vectors[c0 : cands[-1] + 1], cand.weights[c0 : cands[-1] + 1], cand.paragraphs[c0 : cands[-1] + 1])
+    sub_ref = Side(ref.vectors[r0 : refs[-1] + 1], ref.weights[r0 : refs[-1] + 1], ref.paragraphs[r0 : refs[-1] + 1])
+    band = Band.full(len(sub_cand), len(sub_ref))
+    sims = BandSimilarity(sub_cand, sub_ref, band)
+    path = dynamic_program(band, gains_of(sub_cand, sub_ref, band, sims, gap_null, options))
+    return [[list(range(c0 + a, c0 + b)), list(range(r0 + c, r0 + d))] for a, b, c, d in path]
