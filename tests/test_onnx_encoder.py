@@ -40,12 +40,15 @@ def test_vectors_equal_sentence_transformers(backends):
     assert np.array_equal(onnx.encode(texts[::-1])[::-1], ours)  # sorting by length into batches keeps each text's vector
 
 
-def test_long_texts_are_truncated_at_max_seq_length_like_sentence_transformers(backends):
+def test_the_model_truncates_at_max_seq_length_like_sentence_transformers_and_windows_read_the_rest(backends):
     onnx, _ = backends
     assert onnx.model.max_seq_length == 256
     truncated = onnx.model.tokenizer.encode(LONG)
     assert len(truncated.ids) == 256
-    assert np.allclose(onnx.encode([LONG]), onnx.encode([LONG + " and nothing after it counts"]), atol=1e-6)
+    tail = " and a whole new clause about the weather in the mountains"
+    assert np.allclose(onnx.model.encode([LONG]), onnx.model.encode([LONG + tail]), atol=1e-6)  # the raw model cuts it off
+    assert not np.allclose(onnx.encode([LONG]), onnx.encode([LONG + tail]), atol=1e-4)  # the embedder's windows read it
+    assert len(onnx.model.piece_offsets(LONG)) > 256  # the windows are cut from every piece, none truncated
 
 
 def test_seed_alignment_and_findings_equal_the_torch_path(seed_pair):
