@@ -80,9 +80,11 @@ def test_negation_and_tabarov_findings_show_their_marked_diffs(report):
     negation = next(r for r in rows.values() if r[2] == "negation")
     assert negation[1] == "<strong>critical</strong>"
     assert "<code>… he “couldn’t</code> <s><code>not</code></s> <code>think about it” with …</code>" in negation[3]
-    tabarov = [r for r in rows.values() if r[2] == "name" and "<s><code>Tabalov</code></s> <strong><code>Tabarov</code></strong>" in r[3]]
+    # one finding for the misspelling, shown where it first occurs, naming every sentence it recurs in
+    tabarov = [r for r in rows.values() if r[2] == "name" and "<strong><code>Alexey Tabarov,</code></strong>" in r[3]]
     assert len(tabarov) == 1 and tabarov[0][1] == "<strong>critical</strong>"
-    assert "Tabalov said in an interview" in tabarov[0][4]
+    assert "Alexei Tabalov, a lawyer" in tabarov[0][4]
+    assert "(6 times)" in tabarov[0][5] and "Occurs in candidate sentences C8, C11, C23, C43, C48, C54." in tabarov[0][5]
 
 
 def test_the_worst_problem_is_on_the_first_screen(report):
