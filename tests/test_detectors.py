@@ -139,6 +139,25 @@ def test_an_added_negation_is_critical():
     ]
 
 
+@pytest.mark.parametrize(
+    "cand, ref",
+    [
+        ("The sound was a little weak.", "The sound was not strong enough."),  # the negated word itself replaced
+        ("There can be no doubt that two stars merged.", "Undoubtedly, two stars merged."),  # a negative prefix
+        ("The stars are so small that we can't hear them.", "The stars are too small for us to hear."),  # too ... to
+        ("The market will not improve without help.", "The market will hardly improve."),  # a negative-polarity word
+        ("He left, and the police cannot find him anywhere now.", "He left."),  # a whole clause added
+    ],
+)
+def test_polarity_paraphrased_is_not_a_negation_flip(cand, ref):
+    assert outcomes(cand, ref, ["negation"]) == []
+
+
+def test_a_flip_names_the_negated_word_the_reference_keeps():
+    (found,) = DetectorSet.build(names=["negation"]).run(make_context("The plan was approved.", "The plan was not approved."))
+    assert found.message == "Negation 'not' lost before 'approved': the candidate says the opposite of the reference."
+
+
 # --- content: meaning, addition, omission, wording ---------------------------------------------
 
 @pytest.mark.parametrize(
