@@ -229,6 +229,17 @@ def test_garble(cand, ref, expected):
     assert outcomes(cand, ref, ["garble"]) == [("garble", *expected, "")]
 
 
+@pytest.mark.parametrize("short", ["Thank you all.", "Laughter.", "It's called obsidian.", "We did it.", "Really?"])
+def test_a_short_complete_sentence_is_not_a_fragment(short):
+    cand = f"The aid arrived late. {short} The farmers waited for hours."
+    assert outcomes(cand, "The aid arrived late. The farmers waited for hours.", ["garble"]) == []
+
+
+def test_a_cut_off_sentence_is_one_finding():
+    cand, ref = "The aid arrived late. He said the army used prisoners to", "The aid arrived late. He said the army used prisoners to fill the gaps."
+    assert outcomes(cand, ref) == [("omission", "major", "He said the army used prisoners to", "fill the gaps.")]
+
+
 def test_garble_the_aligned_reference_shares_is_not_reported():
     text = "The aid arrived late. Told. The farmers waited for hours."
     assert outcomes(text, text, ["garble"]) == []

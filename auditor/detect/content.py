@@ -96,13 +96,14 @@ class ContentDetector(Detector):
     @staticmethod
     def _truncation(context: Context, bead: int, diff: GroupDiff, hunk: Hunk) -> Proposal:
         last = context.cand_text[: diff.cand[-1].end]
-        start = max(last.rfind(","), last.rfind(";"), last.rfind("—"), last.rfind("\n")) + 1
+        sentence = max(x.start for x in context.cand_sents if x.start <= diff.cand[-1].start)  # the cut-off sentence
+        start = max(sentence, last.rfind(",") + 1, last.rfind(";") + 1, last.rfind("—") + 1, last.rfind("\n") + 1)
         while start < len(last) and last[start].isspace():
             start += 1
         return context.propose(
             "omission.cut_off",
             f"The sentence is cut off mid-clause; the reference goes on with {quote(context.ref_text[slice(*hunk.ref_span())])}.",
-            (start, diff.cand[-1].end), hunk.ref_span(), bead, hunk.ref,
+            (start, diff.cand[-1].end), hunk.ref_span(), bead, (*hunk.ref, diff.cand[-1]),
         )
 
     def _by_rule(self, context: Context, bead: int, hunk: Hunk, cand: list[Token], ref: list[Token]) -> Proposal | None:
