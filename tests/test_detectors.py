@@ -178,6 +178,14 @@ def test_content_rules(cand, ref, expected):
     assert outcomes(cand, ref, ["content"]) == [expected]
 
 
+@pytest.mark.parametrize(
+    "cand, ref",
+    [("I'll see you there.", "I will see you there."), ("We won't go.", "We will not go."), ("The EU agreed.", "The European Union agreed.")],
+)
+def test_a_contracted_modal_or_an_acronym_for_its_expansion_is_no_meaning_change(cand, ref):
+    assert [f for f in outcomes(cand, ref, ["content"]) if f[0] == "meaning"] == []
+
+
 LONG = "The old man in the village {} fresh bread for his family every single morning."
 
 
