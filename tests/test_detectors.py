@@ -7,7 +7,7 @@ import json
 import pytest
 
 from auditor.api import Auditor
-from auditor.detect import DETECTORS, DetectorSet, SeverityPolicy
+from auditor.detect import DETECTORS, FEATURES, DetectorSet, SeverityPolicy
 from auditor.detect.content import ContentDetector
 from auditor.detect.glossary import GlossaryEntry
 from auditor.detect.numbers import NumberDetector, value
@@ -322,3 +322,18 @@ def test_detector_settings_are_plain_sorted_json():
     assert settings["content"]["meaning_cosine"] == 0.85
     assert settings["number"]["severity"]["number.changed"] == "critical"
     assert json.loads(json.dumps(settings)) == settings
+
+
+# --- shared evidence ---------------------------------------------------------------------------
+
+def test_every_proposal_carries_every_shared_feature():
+    context = make_context("The man bought bread in Lian. It cost 5 dollars.", "The man stole bread in Lyon. It cost 6 dollars.")
+    proposals = DetectorSet().propose(context)
+    assert {p.rule for p in proposals} >= {"name.respelled", "number.changed", "meaning.model"}
+    assert all(set(FEATURES) <= set(p.evidence) for p in proposals)
+    bought = next(p for p in proposals if p.rule == "meaning.model")
+    assert bought.evidence["in_aligned_pair"] == 1.0 and bought.evidence["content_words_changed"] == 2.0
+    assert bought.evidence["embedding_shift"] > 0.1  # one word of a short sentence put back moves the bag of words
+    assert bought.evidence["min_word_zipf"] > 3.0  # 'bought' and 'stole' are common words
+    lian = next(p for p in proposals if p.rule == "name.respelled")
+    assert lian.evidence["min_word_zipf"] < 3.0 and lian.evidence["name_edit_similarity"] == 0.5  # L-n kept of Lian/Lyon
