@@ -119,9 +119,15 @@ class NumberDetector(Detector):
                 )
 
     def _around(self, context: Context, bead: int) -> tuple[list[float], list[float]]:
-        """The figures of the neighbouring entries, reference side and candidate side."""
+        """The figures the neighbouring entries lost (reference side) and gained (candidate side): only a
+        figure one neighbour does not itself account for can have moved here."""
         beads = context.alignment.beads
         near = [beads[k] for k in range(max(0, bead - self.params.neighbours), min(len(beads), bead + self.params.neighbours + 1)) if k != bead]
-        ref = [v for b in near for v, _ in _stated(tokenize([context.ref_sents[j] for j in b.reference]))]
-        cand = [v for b in near for v, _ in _stated(tokenize([context.cand_sents[i] for i in b.candidate]))]
-        return ref, cand
+        lost: list[float] = []
+        gained: list[float] = []
+        for b in near:
+            ref = [v for v, _ in _stated(tokenize([context.ref_sents[j] for j in b.reference]))]
+            cand = [v for v, _ in _stated(tokenize([context.cand_sents[i] for i in b.candidate]))]
+            lost += [v for v in ref if not _take(cand, v)]
+            gained += cand
+        return lost, gained
