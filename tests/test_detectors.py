@@ -153,6 +153,12 @@ def test_polarity_paraphrased_is_not_a_negation_flip(cand, ref):
     assert outcomes(cand, ref, ["negation"]) == []
 
 
+def test_a_flip_is_found_when_the_negated_word_is_kept_in_another_inflection():
+    assert outcomes("The men have not refused to fight.", "The men are refusing to fight.", ["negation"]) == [
+        ("negation", "critical", "The men have not refused to fight", "are refusing"),
+    ]
+
+
 def test_a_flip_names_the_negated_word_the_reference_keeps():
     (found,) = DetectorSet.build(names=["negation"]).run(make_context("The plan was approved.", "The plan was not approved."))
     assert found.message == "Negation 'not' lost before 'approved': the candidate says the opposite of the reference."

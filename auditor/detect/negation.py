@@ -2,7 +2,7 @@
 
 Counting negators is not enough: "There can be no doubt" says "Undoubtedly", "not strong enough"
 says "a little weak". A changed negator flips the polarity only when what it negates is kept: the
-word it governs (the first content word after it) stands on the other side too, spelled the same,
+word it governs (the first content word after it) stands on the other side too (any inflection),
 and the other side carries no negative-polarity word of its own (hardly, lack, unable, too … to) nor
 the negated word with a negative prefix ("undoubtedly"). A whole clause added or dropped that happens
 to hold a "cannot" is an addition or omission, left to the content detector.
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from auditor.detect.base import Context, Detector, Explained, Proposal
+from auditor.detect.content import stem
 from auditor.pipeline.diff import GroupDiff, Hunk, Token
 
 NEGATIONS = frozenset({"not", "never", "no", "nobody", "nothing", "none", "neither", "nor", "nowhere", "without", "cannot"})
@@ -22,6 +23,7 @@ NEGATIVE_POLARITY = frozenset(
     "hardly barely scarcely seldom rarely lack lacks lacked lacking fail fails failed unable absence absent "
     "too until unless refuse refused refuses deny denied denies only instead".split()
 )
+_NEGATIVE_STEMS = frozenset(stem(w) for w in NEGATIVE_POLARITY)  # any inflection: refused, refusing
 _NEGATIVE_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
 
 
@@ -82,14 +84,15 @@ class NegationDetector(Detector):
         if not other_hunk and sum(t.is_content and t.norm not in NEGATIONS for t in own_hunk) >= self.params.clause_words:
             return []  # a whole clause added or dropped: an addition or omission, not a flip
         k = diff.hunks.index(hunk)
-        near = [t for h in diff.hunks[max(0, k - 1) : k + 2] for t in h.cand + h.ref]  # the changed stretch around it
-        if any(t.norm in NEGATIVE_POLARITY for t in near):
-            return []
-        other_words = {t.norm for t in other}
+        near = diff.hunks[max(0, k - 1) : k + 2]  # the changed stretch around it
+        polar = [{stem(t.norm) for h in near for t in getattr(h, s)} & _NEGATIVE_STEMS for s in ("cand", "ref")]
+        if polar[0] != polar[1]:
+            return []  # one side carries the polarity in a word of its own: a paraphrase
+        other_words = {stem(t.norm) for t in other}  # "refused" is kept as "refusing"
         kept = []
         for negator in (t for t in own_hunk if t.norm in NEGATIONS):
             word = negated_word(side, negator)
-            if word is not None and word.norm in other_words and not _negative_form_of(word.norm, other):
+            if word is not None and stem(word.norm) in other_words and not _negative_form_of(word.norm, other):
                 kept.append(word)
         return kept
 
