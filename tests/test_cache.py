@@ -119,8 +119,10 @@ def test_an_encoder_shared_by_comparisons_encodes_each_text_once(auditor):
     encoder = auditor.encoder()
     first = auditor.compare_documents(Document(CANDIDATE), Document(REFERENCE), encoder=encoder)
     encoded = encoder.encoded
-    assert encoded == 3  # two sentences a side, 'It was not enough.' on both; reverting a hunk gives the other side's sentence
+    # two sentences a side, 'It was not enough.' on both (3), and for each of the two findings ('civil',
+    # '160') its sentence with that one change reverted, the evidence of how far the change moves it (2)
+    assert encoded == 5
     again = auditor.compare_documents(Document(REFERENCE), Document(CANDIDATE), encoder=encoder)
-    assert encoder.encoded == encoded  # every sentence of the swapped pair is known already
+    assert encoder.encoded == encoded + 2  # every sentence of the swapped pair is known; only its two reverted variants are new
     assert [f.category for f in first.findings] == ["meaning", "number"]  # 'civil' inserted, 150 became 160
     assert [f.category for f in again.findings] == ["omission", "number"]  # 'civil' dropped, 160 became 150

@@ -15,9 +15,11 @@ def test_every_tabarov_is_a_name_finding(seed_pair):
     cand = seed_pair.candidate.text
     occurrences = [i for i in range(len(cand)) if cand.startswith("Tabarov", i)]
     assert len(occurrences) == 6
-    flagged = {f.candidate_span.start: f for f in seed_pair.findings if f.category == "name" and f.candidate_text == "Tabarov"}
-    assert sorted(flagged) == occurrences
-    assert all(f.severity in ("critical", "major") for f in flagged.values())
+    # one misspelling is one finding: its occurrences cover every place, counted once in the penalty
+    (finding,) = [f for f in seed_pair.findings if f.category == "name" and f.candidate_text == "Tabarov"]
+    assert [span.start for span in finding.occurrences] == occurrences
+    assert finding.candidate_span == finding.occurrences[0]
+    assert finding.severity == "critical"
 
 
 def test_alexey_for_alexei_is_at_most_minor(seed_pair):
@@ -81,7 +83,7 @@ def test_findings_are_sorted_sliceable_and_numbered(seed_pair):
             assert ref[f.reference_span.start : f.reference_span.end] == f.reference_text
     assert [f.id for f in seed_pair.findings] == [f"F{k:03d}" for k in range(1, len(seed_pair.findings) + 1)]
     assert seed_pair.summary.verdict == "fail"
-    assert seed_pair.summary.counts_by_severity["critical"] >= 7
+    assert seed_pair.summary.counts_by_severity["critical"] >= 2  # the respelled name (one finding, six places) and the lost negation
 
 
 def test_identical_documents_have_no_findings_and_pass(auditor):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Sequence
 
 from auditor.detect.base import SEVERITIES, Context, Detector, DetectorOutput, Explained, Finding, Proposal, Span
+from auditor.detect.evidence import FEATURES, shared_features
 from auditor.detect.content import ContentDetector, UnalignedDetector
 from auditor.detect.garble import GarbleDetector
 from auditor.detect.names import NameDetector
@@ -64,14 +65,15 @@ class DetectorSet:
         raise KeyError(name)
 
     def propose(self, context: Context) -> list[Proposal]:
-        """Every detector's proposals, in order, each detector shown what the ones before it explained."""
+        """Every detector's proposals, in order, each detector shown what the ones before it explained,
+        each with the shared evidence features (auditor/detect/evidence.py)."""
         explained: Explained = frozenset()
         proposals: list[Proposal] = []
         for detector in self.detectors:
             output = detector.detect(context, explained)
             proposals.extend(output.proposals)
             explained |= output.explained
-        return proposals
+        return shared_features(context, proposals)
 
     def run(self, context: Context) -> list[Finding]:
         """All findings of a comparison, sorted by position, with ids stable from run to run."""
@@ -111,6 +113,6 @@ def detect(context: Context, detectors: DetectorSet = DEFAULT_DETECTORS) -> list
 
 
 __all__ = [
-    "DETECTORS", "SEVERITIES", "Context", "Detector", "DetectorOutput", "DetectorSet", "Finding", "Proposal",
+    "DETECTORS", "FEATURES", "SEVERITIES", "Context", "Detector", "DetectorOutput", "DetectorSet", "Finding", "Proposal",
     "SeverityPolicy", "Span", "detect",
 ]

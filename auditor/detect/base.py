@@ -56,6 +56,15 @@ class Finding(Located):
     id: str = ""
     fingerprint: str = ""  # identity that survives edits elsewhere in the documents (see Context.fingerprint)
     rule: str = field(default="", compare=False)  # the detector rule that fired; internal, not in the JSON
+    # Every place in the candidate this one error shows (a misspelling repeated); the first is candidate_span.
+    occurrences: tuple[Span, ...] = ()
+
+    @property
+    def places(self) -> tuple[Span, ...]:
+        """Every candidate span of the finding: its occurrences, or just its candidate span."""
+        if self.occurrences:
+            return self.occurrences
+        return (self.candidate_span,) if self.candidate_span is not None else ()
 
     def to_dict(self) -> dict:
         return {
@@ -69,6 +78,7 @@ class Finding(Located):
             "reference_text": self.reference_text,
             "alignment": self.alignment,
             "fingerprint": self.fingerprint,
+            "occurrences": [{"start": s.start, "end": s.end} for s in self.places],
         }
 
 
@@ -87,6 +97,7 @@ class Proposal(Located):
     explains: Explained = frozenset()  # tokens this finding accounts for: later detectors leave them alone
     evidence: Mapping[str, Any] = field(default_factory=dict)  # measurements behind the rule, for a fitted policy
     configured: Severity | None = None  # a severity the project set itself (a glossary entry's)
+    occurrences: tuple[Span, ...] = ()  # every candidate place of one error; see Finding.occurrences
 
     @property
     def category(self) -> Category:
@@ -94,7 +105,7 @@ class Proposal(Located):
 
     def finding(self, severity: Severity) -> Finding:
         where = {f.name: getattr(self, f.name) for f in fields(Located)}
-        return Finding(**where, category=self.category, severity=Severity(severity), rule=self.rule)
+        return Finding(**where, category=self.category, severity=Severity(severity), rule=self.rule, occurrences=self.occurrences)
 
 
 @dataclass(frozen=True)
@@ -144,6 +155,7 @@ class Context:
         explains: Iterable[Token] = (),
         evidence: Mapping[str, Any] | None = None,
         configured: Severity | str | None = None,
+        occurrences: Iterable[tuple[int, int]] = (),
     ) -> Proposal:
         """A proposal whose texts are sliced from the documents, so spans and texts always agree."""
         return Proposal(
@@ -157,6 +169,7 @@ class Context:
             explains=frozenset((t.start, t.end) for t in explains),
             evidence=dict(evidence or {}),
             configured=None if configured is None else Severity(configured),
+            occurrences=tuple(Span(*o) for o in places) if len(places := tuple(occurrences)) > 1 else (),
         )
 
     def anchor(self, finding: Finding) -> int:

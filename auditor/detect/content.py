@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from auditor.detect.base import Context, Detector, Explained, Proposal, quote
+from auditor.detect.names import is_acronym_of
 from auditor.pipeline.diff import GroupDiff, Hunk, Token
 
 # Words that set a claim's modality or aspect, by the kind of claim they make.
@@ -30,6 +31,9 @@ MODALITY = {
     }.items()
     for word in words.split()
 }
+# Contracted and clipped modals: "I'll" is "I will", "won't" splits into "wo" + "n't".
+_CONTRACTED = (("'ll", "will"), ("'d", "would"))
+_CLIPPED = {"wo": "will", "ca": "can", "sha": "shall"}
 HEDGES = frozenset("very really just also still even actually basically quite highly indeed too all so only usually".split())
 
 
@@ -39,6 +43,26 @@ def stem(word: str) -> str:
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)]
     return word
+
+
+def modal_words(tokens: Iterable[Token]) -> set[str]:
+    """The words of `tokens` with contracted or clipped modals spelled out."""
+    words = set()
+    for t in tokens:
+        if not t.is_word:
+            continue
+        norm = _CLIPPED.get(t.norm, t.norm)
+        words.add(next((full for end, full in _CONTRACTED if norm.endswith(end)), norm))
+    return words
+
+
+def same_entity(hunk: Hunk) -> bool:
+    """An acronym for its expansion ('EU' / 'European Union', 'CPC' / 'Communist Party of China')."""
+    for short, long in ((hunk.cand, hunk.ref), (hunk.ref, hunk.cand)):
+        words = [t.text for t in short if t.is_word]
+        if len(words) == 1 and is_acronym_of(words[0], [t.text for t in long if t.is_word]):
+            return True
+    return False
 
 
 def _content(tokens: Iterable[Token], explained: Explained) -> list[Token]:
@@ -67,6 +91,8 @@ class ContentDetector(Detector):
         for bead, diff in context.diffs.items():
             moved = self._moved_stems(diff, explained)
             for k, hunk in enumerate(diff.hunks):
+                if same_entity(hunk):
+                    continue
                 if k == len(diff.hunks) - 1 and self._cut_off(diff, hunk):
                     yield self._truncation(context, bead, diff, hunk)
                     continue
@@ -96,18 +122,18 @@ class ContentDetector(Detector):
     @staticmethod
     def _truncation(context: Context, bead: int, diff: GroupDiff, hunk: Hunk) -> Proposal:
         last = context.cand_text[: diff.cand[-1].end]
-        start = max(last.rfind(","), last.rfind(";"), last.rfind("—"), last.rfind("\n")) + 1
+        sentence = max(x.start for x in context.cand_sents if x.start <= diff.cand[-1].start)  # the cut-off sentence
+        start = max(sentence, last.rfind(",") + 1, last.rfind(";") + 1, last.rfind("—") + 1, last.rfind("\n") + 1)
         while start < len(last) and last[start].isspace():
             start += 1
         return context.propose(
             "omission.cut_off",
             f"The sentence is cut off mid-clause; the reference goes on with {quote(context.ref_text[slice(*hunk.ref_span())])}.",
-            (start, diff.cand[-1].end), hunk.ref_span(), bead, hunk.ref,
+            (start, diff.cand[-1].end), hunk.ref_span(), bead, (*hunk.ref, diff.cand[-1]),
         )
 
     def _by_rule(self, context: Context, bead: int, hunk: Hunk, cand: list[Token], ref: list[Token]) -> Proposal | None:
-        cand_words = {t.norm for t in hunk.cand if t.is_word}
-        ref_words = {t.norm for t in hunk.ref if t.is_word}
+        cand_words, ref_words = modal_words(hunk.cand), modal_words(hunk.ref)
         span, ref_span = hunk.cand_span(), hunk.ref_span()
         was = quote(context.ref_text[slice(*ref_span)]) if ref_span else "nothing"
         now = quote(context.cand_text[slice(*span)]) if hunk.cand else "nothing"
@@ -117,7 +143,7 @@ class ContentDetector(Detector):
             return context.propose("meaning.modality", f"{was} became {now}: a change of modality or aspect changes what is claimed.", span, ref_span, bead)
         proper = [t for t in cand + ref if t.text[:1].isupper() and t.start not in context.sentence_starts]
         if cand and ref and proper:
-            return context.propose("meaning.entity", f"{was} became {now}: a different named entity changes the facts.", span, ref_span, bead)
+            return context.propose("meaning.entity", f"{was} became {now}: a proper-noun phrase was replaced.", span, ref_span, bead)
         words = {"content_words": max(len(cand), len(ref))}
         if cand and not ref:
             if len(cand) >= self.params.clause_words:

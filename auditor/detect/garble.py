@@ -7,13 +7,21 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from auditor.detect.base import Context, Detector, Explained, Proposal
-from auditor.pipeline.diff import STOPWORDS
+from auditor.pipeline.diff import STOPWORDS, Token
 from auditor.pipeline.segment import Sentence
 
 _STRAY_STOP = re.compile(r"[.!?][\"”’]?\s+[.!?](?=\s|$)")
 _BROKEN_POSSESSIVE = re.compile(r"\b(?:of|the|a|an|to|in|for|and|or|with|from|by)['’]s\b", re.IGNORECASE)
 _DOUBLED = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
 _PREFIXES = frozenset("under over out up down with in on off by after for back through".split())
+# A short sentence that is complete on its own: it opens with a subject pronoun, holds a contracted
+# verb, or is a conventional formula, interjection or transcript note ("Thank you all.", "Laughter.").
+_SUBJECTS = frozenset("i you we they he she it this that there these those who what here".split())
+_FORMULAS = frozenset(
+    "thank thanks yes yeah no okay ok hello hi goodbye bye wow oh ah well right sure exactly indeed absolutely "
+    "please sorry congratulations cheers welcome amen laughter applause music cheering laughs".split()
+)
+_CONTRACTED_VERB = re.compile(r"['’](?:s|re|m|ve|ll|d)$", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$|[\"”’')\]]$")
 
 
@@ -42,21 +50,22 @@ class GarbleDetector(Detector):
             k = context.entry_of_candidate.get(s.index)
             if k is not None and beads[k].aligned and s.text in {context.ref_sents[j].text for j in beads[k].reference}:
                 continue  # the reference has the same text: not damage done by the translation
-            for (start, end), rule, why in self._problems(s, context):
+            for (start, end), rule, why in self._problems(s, context, explained):
                 yield context.propose(rule, why, (start, end), None, k)
 
-    def _problems(self, s: Sentence, context: Context) -> Iterable[tuple[tuple[int, int], str, str]]:
+    def _problems(self, s: Sentence, context: Context, explained: Explained) -> Iterable[tuple[tuple[int, int], str, str]]:
+        """What is broken in one sentence; a cut-off another detector already reported (explained) is left to it."""
         words = [t for t in context.candidate_tokens[s.index] if t.is_word]
         first_in_paragraph = s.index == 0 or context.cand_sents[s.index - 1].paragraph != s.paragraph
         last_in_paragraph = s.index + 1 == len(context.cand_sents) or context.cand_sents[s.index + 1].paragraph != s.paragraph
         whole = (s.start, s.end)
         if s.continues:
             pass  # the segmenter cut this piece off an over-long sentence: its start is no damage
-        elif words and len(words) <= self.params.max_fragment_words and not first_in_paragraph:
+        elif words and len(words) <= self.params.max_fragment_words and not first_in_paragraph and not _complete(words, s.text):
             yield whole, "garble.fragment", f"Dangling fragment '{s.text}': {len(words)} word{'s' if len(words) > 1 else ''} left standing as a sentence."
         elif s.text[:1].islower():
             yield whole, "garble.mid_clause", "The sentence starts mid-clause: a piece broken off the sentence before it."
-        if words and last_in_paragraph and not first_in_paragraph and (s.text.endswith(":") or (words[-1].norm in STOPWORDS and not _TERMINAL.search(s.text))):
+        if words and last_in_paragraph and not first_in_paragraph and (words[-1].start, words[-1].end) not in explained and (s.text.endswith(":") or (words[-1].norm in STOPWORDS and not _TERMINAL.search(s.text))):
             yield whole, "garble.cut_off", "The sentence is cut off: it ends where its clause or quotation should go on."
         for pattern, rule, why in (
             (_STRAY_STOP, "garble.stray_stop", "Stray punctuation: a full stop standing on its own."),
@@ -85,3 +94,14 @@ class GarbleDetector(Detector):
             if (right in STOPWORDS and len(left) >= 3) or (left in STOPWORDS and left not in _PREFIXES and len(right) >= 3):
                 return word[:cut], word[cut:]
         return None
+
+
+def _complete(words: list[Token], text: str) -> bool:
+    """A short sentence that stands on its own: a question or exclamation, a subject and its verb, a formula."""
+    first = words[0].norm
+    return (
+        text.rstrip("\"”’') ").endswith(("?", "!"))
+        or first in _FORMULAS
+        or (first in _SUBJECTS and len(words) >= 2)
+        or any(_CONTRACTED_VERB.search(w.text) for w in words)
+    )

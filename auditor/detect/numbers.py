@@ -1,4 +1,4 @@
-"""`number`: a number, amount, date or number word changed, added or dropped; plural flips."""
+"""`number`: a number, amount, date or number word changed, added or dropped."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Iterable
 from text_to_num import alpha2digit, text2num
 
 from auditor.detect.base import Context, Detector, Explained, Proposal
-from auditor.pipeline.diff import GroupDiff, Token
+from auditor.pipeline.diff import Token, tokenize
 
 # Words a number parser reads as numbers but that are far more often something else: "one" a
 # pronoun, "first"/"second" an adverb or a unit of time, "o" a letter.
@@ -59,35 +59,49 @@ def value(token: Token) -> float | None:
     return None
 
 
-QUANTIFIERS = frozenset("a an one several many few both multiple each every single".split())
+# Words that state a count without a numeral: "Both black holes" is "Two black holes". They only
+# match a numeral of the other side, never make a finding of their own.
+IMPLICIT = {"both": 2.0, "pair": 2.0, "couple": 2.0, "twin": 2.0, "twins": 2.0, "single": 1.0}
 
 
-def _plural_pair(a: Token, b: Token) -> bool:
-    x, y = a.norm, b.norm
-    return a.is_content and b.is_content and x != y and (x + "s" == y or y + "s" == x or x + "es" == y or y + "es" == x)
+def _stated(tokens: Iterable[Token]) -> list[tuple[float, Token]]:
+    return [(v, t) for t in tokens if (v := value(t)) is not None]
+
+
+def _take(values: list[float], wanted: float) -> bool:
+    """Remove one `wanted` from `values`; whether there was one."""
+    if wanted in values:
+        values.remove(wanted)
+        return True
+    return False
 
 
 class NumberDetector(Detector):
-    """Compares the numbers each side of an aligned group states, wherever the diff put them."""
+    """Compares the numbers each side of an aligned group states, wherever the diff put them.
+
+    A figure written differently ("two" / "2"), implied by a count word ("both") or moved into a
+    neighbouring sentence on the other side is the same figure, not a changed one.
+    """
 
     name = "number"
-    rules = ("number.changed", "number.added", "number.missing", "number.plural")
+    rules = ("number.changed", "number.added", "number.missing")
 
     @dataclass(frozen=True)
     class Params:
-        count_reach: int = 3  # chosen: a number or quantifier up to 3 words before a noun counts it ("two big new cars")
+        neighbours: int = 1  # chosen: a figure moved into the sentence before or after is still there
 
     def propose(self, context: Context, explained: Explained) -> Iterable[Proposal]:
         for bead, diff in context.diffs.items():
-            cand = [(value(t), t) for t in diff.cand if value(t) is not None]
-            ref_left = [(value(t), t) for t in diff.ref if value(t) is not None]
-            cand_left = []
-            for v, token in cand:
-                match = next((r for r in ref_left if r[0] == v), None)
-                if match:
-                    ref_left.remove(match)
-                else:
-                    cand_left.append((v, token))
+            cand, ref = _stated(diff.cand), _stated(diff.ref)
+            ref_values = [v for v, _ in ref]
+            cand_left = [(v, t) for v, t in cand if not _take(ref_values, v)]
+            cand_values = [v for v, _ in cand]
+            ref_left = [(v, t) for v, t in ref if not _take(cand_values, v)]
+            around_ref, around_cand = self._around(context, bead)
+            ref_pool = [IMPLICIT[t.norm] for t in diff.ref if t.norm in IMPLICIT] + around_ref
+            cand_pool = [IMPLICIT[t.norm] for t in diff.cand if t.norm in IMPLICIT] + around_cand
+            cand_left = [(v, t) for v, t in cand_left if not _take(ref_pool, v)]
+            ref_left = [(v, t) for v, t in ref_left if not _take(cand_pool, v)]
             for (new, token), (was, old) in zip(cand_left, ref_left):
                 yield context.propose(
                     "number.changed", f"Number '{old.text}' became '{token.text}': a wrong figure falsifies the fact.",
@@ -103,19 +117,17 @@ class NumberDetector(Detector):
                     "number.missing", f"Number '{old.text}' of the reference is missing: the figure is lost.",
                     None, (old.start, old.end), bead, [old], {"reference": was},
                 )
-            yield from self._plurals(context, bead, diff)
 
-    def _plurals(self, context: Context, bead: int, diff: GroupDiff) -> Iterable[Proposal]:
-        for hunk in diff.hunks:
-            for c in hunk.cand:
-                r = next((r for r in hunk.ref if _plural_pair(c, r)), None)
-                if r is not None and (self._counted(c, diff.cand) or self._counted(r, diff.ref)):
-                    yield context.propose(
-                        "number.plural", f"'{r.text}' became '{c.text}': singular and plural count different things.",
-                        (c.start, c.end), (r.start, r.end), bead, [c, r],
-                    )
-
-    def _counted(self, token: Token, tokens: tuple[Token, ...]) -> bool:
-        """A number or quantifier stands just before the word: the plural then changes a count."""
-        k = tokens.index(token)
-        return any(value(t) is not None or t.norm in QUANTIFIERS for t in tokens[max(0, k - self.params.count_reach) : k])
+    def _around(self, context: Context, bead: int) -> tuple[list[float], list[float]]:
+        """The figures the neighbouring entries lost (reference side) and gained (candidate side): only a
+        figure one neighbour does not itself account for can have moved here."""
+        beads = context.alignment.beads
+        near = [beads[k] for k in range(max(0, bead - self.params.neighbours), min(len(beads), bead + self.params.neighbours + 1)) if k != bead]
+        lost: list[float] = []
+        gained: list[float] = []
+        for b in near:
+            ref = [v for v, _ in _stated(tokenize([context.ref_sents[j] for j in b.reference]))]
+            cand = [v for v, _ in _stated(tokenize([context.cand_sents[i] for i in b.candidate]))]
+            lost += [v for v in ref if not _take(cand, v)]
+            gained += cand
+        return lost, gained

@@ -29,7 +29,6 @@ DEFAULT_SEVERITIES: Mapping[str, Severity | None] = MappingProxyType({
     "number.changed": CRITICAL,
     "number.added": CRITICAL,
     "number.missing": CRITICAL,
-    "number.plural": MAJOR,  # singular/plural after a count: a different amount, vaguer than a figure
     "negation.lost": CRITICAL,
     "negation.added": CRITICAL,
     "meaning.modality": MAJOR,

@@ -153,6 +153,8 @@ def sarif(result: CompareResult) -> str:
             "message": {"text": finding.message},
             "locations": [{"physicalLocation": _physical(document, 0 if document is result.candidate else 1, span)}],
         }
+        if document is result.candidate and len(finding.occurrences) > 1:  # one error in several places: a location each
+            item["locations"] = [{"physicalLocation": _physical(document, 0, place)} for place in finding.occurrences]
         if document is result.candidate and finding.reference_span is not None:
             item["relatedLocations"] = [
                 {"id": 1, "message": {"text": "reference"}, "physicalLocation": _physical(result.reference, 1, finding.reference_span)}

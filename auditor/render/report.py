@@ -101,7 +101,7 @@ def _findings(result: CompareResult) -> list[str]:
     for finding in ordered:
         marks, reference = excerpt(result, finding)
         rows.append(
-            [finding.id, f"**{finding.severity}**", finding.category, render_marks(marks), code(reference), prose(finding.message)]
+            [finding.id, f"**{finding.severity}**", finding.category, render_marks(marks), code(reference), prose(finding.message + _places(result, finding))]
         )
     return [
         f"## Findings ({len(ordered)}, most severe first)",
@@ -143,11 +143,21 @@ def _aligned_text(result: CompareResult) -> list[str]:
     ]
 
 
+def _places(result: CompareResult, finding: Finding) -> str:
+    """Where one error recurs: every candidate sentence that holds one of its occurrences."""
+    if len(finding.occurrences) < 2:
+        return ""
+    sentences = [sentence_at(result.candidate_sentences, span.start).index for span in finding.occurrences]
+    return " Occurs in candidate sentences " + ", ".join(f"C{i}" for i in sentences) + "."
+
+
 def _unverified(result: CompareResult) -> list[str]:
     by_sentence: dict[int, list[Finding]] = {}
     for finding in result.findings:
-        if finding.candidate_span:
-            by_sentence.setdefault(sentence_at(result.candidate_sentences, finding.candidate_span.start).index, []).append(finding)
+        for span in finding.places:
+            found = by_sentence.setdefault(sentence_at(result.candidate_sentences, span.start).index, [])
+            if finding not in found:
+                found.append(finding)
     cand_lines, ref_lines = [], []
     for bead in result.alignment.beads:
         if bead.aligned:
