@@ -131,7 +131,7 @@ def summarise(
     counterparts = share >= options.min_counterpart_share
     coverage = {"candidate": cand_cov, "reference": ref_cov}
     reasons = gate_failures(by_severity, penalty, coverage, options) if counterparts else []
-    verdict, reason = _verdict(counterparts, share, cand_cov, unaligned, reasons, options)
+    verdict, reason = _verdict(counterparts, share, cand_cov, unaligned, reasons, options, by_severity)
     return Summary(
         verdict=verdict,
         reason=reason,
@@ -198,6 +198,7 @@ def _verdict(
     unaligned: dict[str, int],
     reasons: list[str],
     options: ScoreOptions,
+    by_severity: dict[str, int] | None = None,
 ) -> tuple[Verdict, str]:
     if not counterparts:
         return Verdict.NOT_COUNTERPARTS, (
@@ -208,8 +209,19 @@ def _verdict(
         return Verdict.FAIL, "; ".join(reasons)
     if unaligned["candidate"] or unaligned["reference"]:
         return Verdict.INCOMPLETE, (
-            f"the gate passed (fail-on {options.fail_on}), but {unaligned['candidate']} candidate "
+            f"{_gate_state(by_severity or {}, options)}, but {unaligned['candidate']} candidate "
             f"and {unaligned['reference']} reference sentences have no counterpart "
             f"(candidate coverage {cand_cov:.0%}): not verified"
         )
+    if options.fail_on is FailOn.NEVER:
+        return Verdict.PASS, f"every sentence of both documents aligned; {_gate_state(by_severity or {}, options)}"
     return Verdict.PASS, "every sentence of both documents aligned and no finding at or above the threshold"
+
+
+def _gate_state(by_severity: dict[str, int], options: ScoreOptions) -> str:
+    """What the severity gate did, truthfully: with --fail-on never it judged nothing, so say what was found."""
+    if options.fail_on is not FailOn.NEVER:
+        return f"the gate passed (fail-on {options.fail_on})"
+    found = ", ".join(f"{n} {s}" for s in SEVERITIES if (n := by_severity.get(s)))
+    plural = "" if sum(by_severity.values()) == 1 else "s"
+    return f"the gate is off (fail-on never): {found + ' finding' + plural if found else 'no findings'} reported"
