@@ -20,6 +20,7 @@ from auditor.render.common import signature_line, suppressed_counts
 from auditor.render.excerpt import Mark, excerpt
 from auditor.render.safe_text import visible
 from auditor.result import CompareResult
+from auditor.verdict.score import checkable
 
 # ASCII punctuation that Markdown or a linkifier can act on (all but ' , " ; ? - which cannot, in a
 # cell or list item that never starts a line): escaping it turns the text inert and keeps it legible.
@@ -64,7 +65,8 @@ def _header(result: CompareResult, map_name: str | None) -> list[str]:
         ["document"] + [code(doc.name) for doc in (result.candidate, result.reference)],
         ["sentences"] + [str(len(sents)) for _, sents in sides],
         ["words"] + [f"{sum(x.words for x in sents):,}" for _, sents in sides],
-        ["aligned sentences"] + [f"{len(sents) - s.unaligned[side]} ({s.coverage[side]:.0%})" for side, sents in sides],
+        ["page boilerplate (not counted)"] + [str(sum(x.boilerplate for x in sents)) for _, sents in sides],
+        ["aligned sentences"] + [f"{len(checkable(sents)) - s.unaligned[side]} ({s.coverage[side]:.0%})" for side, sents in sides],
         ["aligned words"] + [f"{s.word_coverage[side]:.0%}" for side, _ in sides],
         ["sentences with no counterpart"] + [str(s.unaligned[side]) for side, _ in sides],
     ]
@@ -148,17 +150,20 @@ def _unverified(result: CompareResult) -> list[str]:
     for finding in result.findings:
         if finding.candidate_span:
             by_sentence.setdefault(sentence_at(result.candidate_sentences, finding.candidate_span.start).index, []).append(finding)
-    cand_lines, ref_lines = [], []
+    cand_lines, ref_lines, residue = [], [], []
     for bead in result.alignment.beads:
         if bead.aligned:
             continue
         for i in bead.candidate:
-            cand_lines.append(f"- **C{i}** {code(result.candidate_sentences[i].text, False)}")
-            cand_lines += [
+            sentence = result.candidate_sentences[i]
+            target = residue if sentence.boilerplate else cand_lines
+            target.append(f"- **C{i}** {code(sentence.text, False)}")
+            target += [
                 f"  - {f.id} **{f.severity}** {f.category}: {prose(f.message)}" for f in by_sentence.get(i, [])
             ]
         for j in bead.reference:
-            ref_lines.append(f"- **R{j}** {code(result.reference_sentences[j].text, False)}")
+            sentence = result.reference_sentences[j]
+            (residue if sentence.boilerplate else ref_lines).append(f"- **R{j}** {code(sentence.text, False)}")
     lines = [
         "## Unverified text",
         "",
@@ -173,6 +178,15 @@ def _unverified(result: CompareResult) -> list[str]:
         "",
         *(ref_lines or ["None."]),
     ]
+    if residue:
+        lines += [
+            "",
+            f"### Page boilerplate ({len(residue)}, not counted in coverage)",
+            "",
+            "Web-page residue (comment sections, share lines, a lone ellipsis) with no counterpart: nothing to translate.",
+            "",
+            *residue,
+        ]
     return lines
 
 
