@@ -19,6 +19,7 @@ from auditor.io.load import DEFAULT_CORPUS, Document, Limits, load
 from auditor.result import CompareResult
 from auditor.signature import Signature
 from auditor.verdict.score import ScoreOptions, summarise
+from auditor.pipeline.boilerplate import label_boilerplate
 from auditor.pipeline.segment import PunktSegmenter, Segmenter, Sentence, default_segmenter, segment
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ class Auditor:
         """Split a document into sentences; one with more than the limit allows raises InputError."""
         sentences = segment(document.text, self.segmenter, self.limits.max_sentence_chars)
         self.limits.check_sentences(len(sentences), _label(document, "text"))
-        return sentences
+        return label_boilerplate(sentences)
 
     def prepare(self, candidate: Document, reference: Document) -> PreparedPair:
         """Split both documents of a pair into sentences; input the limits or a language mismatch

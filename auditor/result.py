@@ -52,7 +52,14 @@ class CompareResult:
                 "threshold": round(self.alignment.null.threshold, 4),
             },
             "findings": [f.to_dict() for f in self.findings],
-            "summary": self.summary.to_dict(),
+            "summary": {**self.summary.to_dict(), "boilerplate": self.boilerplate_counts()},
+        }
+
+    def boilerplate_counts(self) -> dict[str, int]:
+        """Sentences of each side labelled page residue, which the coverage shares leave out."""
+        return {
+            side: sum(s.boilerplate for s in sentences)
+            for side, sentences in (("candidate", self.candidate_sentences), ("reference", self.reference_sentences))
         }
 
     def to_json(self) -> str:
@@ -65,5 +72,7 @@ def _side(document: Document, sentences: Sequence[Sentence]) -> dict:
         "path": document.path,
         "encoding": document.encoding,
         "notes": list(document.notes),
-        "sentences": [{"start": s.start, "end": s.end, "text": s.text} for s in sentences],
+        "sentences": [
+            {"start": s.start, "end": s.end, "text": s.text, **({"boilerplate": True} if s.boilerplate else {})} for s in sentences
+        ],
     }

@@ -9,7 +9,7 @@ import pytest
 from auditor import Auditor
 from auditor.detect.glossary import GlossaryEntry
 from auditor.io.load import Document
-from auditor.verdict.score import ScoreOptions, exit_code, summarise
+from auditor.verdict.score import ScoreOptions, _verdict, exit_code, summarise
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 CANDIDATE, REFERENCE = sorted(SEEDS.glob("000_*"))[0], sorted(SEEDS.glob("001_*"))[0]
@@ -72,6 +72,21 @@ def test_gate_thresholds_at_their_boundaries(seed_pair):
     minor = rescore(seed_pair, fail_on="minor")
     assert minor.reasons == (", ".join(f"{n} {sev}" for sev, n in s.counts_by_severity.items()) + " findings (fail-on minor)",)
     assert (exit_code(critical), exit_code(critical, exit_zero=True), exit_code(rescore(seed_pair, fail_on="never"))) == (1, 0, 0)
+
+
+def test_fail_on_never_says_the_gate_is_off_and_what_was_found(seed_pair):
+    """--fail-on never judges no finding, so the verdict never claims "no finding at or above the threshold"."""
+    counts = seed_pair.summary.counts_by_severity
+    assert counts["critical"] > 0
+    listed = ", ".join(f"{n} {sev}" for sev, n in counts.items() if n)
+    never = rescore(seed_pair, fail_on="never")
+    assert never.verdict == "incomplete"
+    assert never.reason.startswith(f"the gate is off (fail-on never): {listed} findings reported, but ")
+    everything_aligned = {"candidate": 0, "reference": 0}
+    verdict, reason = _verdict(True, 1.0, 1.0, everything_aligned, [], ScoreOptions(fail_on="never"), {"critical": 1, "major": 0, "minor": 0})
+    assert (verdict, reason) == ("pass", "every sentence of both documents aligned; the gate is off (fail-on never): 1 critical finding reported")
+    assert _verdict(True, 1.0, 1.0, everything_aligned, [], ScoreOptions(fail_on="never"), {})[1].endswith("no findings reported")
+    assert "no finding at or above" in _verdict(True, 1.0, 1.0, everything_aligned, [], ScoreOptions(fail_on="major"), {"minor": 2})[1]
 
 
 @pytest.mark.parametrize("option", [["--fail-on", "huge"], ["--min-coverage", "1.5"], ["--max-penalty", "-1"]])

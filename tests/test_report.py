@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from markdown_it import MarkdownIt
 
-from auditor.render.alignment_map import PATH_COLOUR, draw_map, render_png
+from auditor.render.alignment_map import PATH_COLOUR, SEVERITY_COLOURS, draw_map, render_png
 from auditor.io.load import Document
 from auditor.render.report import code, render_markdown
 
@@ -54,7 +54,8 @@ def test_report_headings(report):
         ("h2", "Aligned text"),
         ("h2", "Unverified text"),
         ("h3", "Candidate sentences with no counterpart (49)"),
-        ("h3", "Reference sentences with no counterpart (6)"),
+        ("h3", "Reference sentences with no counterpart (3)"),
+        ("h3", "Page boilerplate (3, not counted in coverage)"),
         ("h2", "Alignment map"),
     ]
 
@@ -79,17 +80,38 @@ def test_negation_and_tabarov_findings_show_their_marked_diffs(report):
     rows = {row[0]: row for row in next(t for t in tables(report) if t[0][0] == "id")[1:]}
     negation = next(r for r in rows.values() if r[2] == "negation")
     assert negation[1] == "<strong>critical</strong>"
-    assert "<code>… he “couldn’t</code> <s><code>not</code></s> <code>think about it” with …</code>" in negation[3]
+    assert negation[3] == "… he “couldn’t <s>not</s> think about it” with …"  # prose, only the change marked
     # one finding for the misspelling, shown where it first occurs, naming every sentence it recurs in
     tabarov = [r for r in rows.values() if r[2] == "name" and "Tabarov" in r[5]]
     assert len(tabarov) == 1 and tabarov[0][1] == "<strong>critical</strong>"
-    assert "<strong><code>Alexey Tabarov,</code></strong>" in tabarov[0][3] and "Alexei Tabalov, a lawyer" in tabarov[0][4]
+    assert "<strong>Alexey Tabarov,</strong>" in tabarov[0][3] and "Alexei Tabalov, a lawyer" in tabarov[0][4]
     assert "(6 times)" in tabarov[0][5] and "Occurs in candidate sentences C8, C11, C23, C43, C48, C54." in tabarov[0][5]
 
 
 def test_the_worst_problem_is_on_the_first_screen(report):
     first_screen = "\n".join(report.splitlines()[:40])
     assert "**critical**" in first_screen and "couldn’t" in first_screen and "Tabarov" in first_screen
+
+
+def test_the_verdict_line_states_the_checked_share_of_each_side(report, seed_pair):
+    coverage = seed_pair.summary.coverage
+    verdict = next(line for line in report.splitlines() if line.startswith("**Verdict"))
+    assert verdict.startswith(f"**Verdict: FAIL** · checked candidate {coverage['candidate']:.0%}, reference {coverage['reference']:.0%}: ")
+    assert (coverage["candidate"], coverage["reference"]) == (13 / 62, 11 / 14)
+    assert "**Checked**: candidate 21% (13 of 62 sentences), reference 79% (11 of 14 sentences; 3 page-boilerplate sentences not counted)" in report
+
+
+def test_the_map_has_a_legend_side_labels_and_a_title_naming_the_sides(seed_pair):
+    figure = draw_map(seed_pair)
+    (legend,) = figure.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["aligned path", "no counterpart", "critical finding", "major finding", "minor finding"]
+    figure.canvas.draw()
+    assert all(t.get_window_extent().width > 0 for t in legend.get_texts())  # drawn, not just listed
+    ax = figure.axes[0]
+    assert ax.get_xlabel() == "reference sentences (001_25b45a1f2acf4c89.txt)"
+    assert ax.get_ylabel() == "candidate sentences (000_88841e910d11a9d7.txt)"
+    assert ax.get_title() == "fail: checked candidate 21% (rows), reference 79% (columns)"
+    assert PATH_COLOUR not in SEVERITY_COLOURS.values() and SEVERITY_COLOURS["critical"] == "#d7191c"  # red is a severity, the path blue
 
 
 def test_aligned_rows_are_marked_with_their_findings(report):

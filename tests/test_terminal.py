@@ -113,6 +113,8 @@ def test_unverified_text_is_summarised_and_verbose_lists_it(tmp_path_factory, se
     assert "(--verbose lists them)" in short and "  line " not in short
     verbose = run_audit("compare", "000", "001", "--cache", cache, "--verbose").stdout
     listed = [line for line in verbose.splitlines() if line.startswith("  line ")]
-    assert len(listed) == unaligned["candidate"] + unaligned["reference"] > 0
+    boilerplate = seed_json["summary"]["boilerplate"]["reference"]
+    assert "Page boilerplate in the reference, not counted in coverage: 3 sentences (lines " in short
+    assert len(listed) == unaligned["candidate"] + unaligned["reference"] + boilerplate > 0
     quiet = run_audit("compare", "000", "001", "--cache", cache, "-q").stdout
     assert "Unverified" not in quiet and quiet.splitlines()[-1].startswith("verdict: FAIL")

@@ -37,6 +37,7 @@ class Sentence:
     text: str
     paragraph: int
     continues: bool = False  # a piece of an over-long sentence, split off the piece before it
+    boilerplate: bool = False  # web-page residue (pipeline/boilerplate.py): outside the coverage shares
 
     @property
     def words(self) -> int:

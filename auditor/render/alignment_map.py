@@ -14,10 +14,14 @@ from auditor.result import CompareResult
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-PATH_COLOUR = "#e8001c"  # the alignment path: a red no cell of the colour map takes
-SEVERITY_COLOURS = {"critical": "#7a0177", "major": "#fd8d3c", "minor": "#fecc5c"}
-UNALIGNED_HATCH = "////"
-UNALIGNED_COLOUR = "#4a90d9"  # rows and columns with no counterpart
+# Colours that cannot be mistaken for each other on the grey similarity matrix: the path in blue, the
+# severities in the red-orange-yellow of a warning, the sentences with no counterpart a pale green wash
+# (a light tint, not a hatch, so the matrix under them stays readable).
+PATH_COLOUR = "#1f5fbf"
+SEVERITY_COLOURS = {"critical": "#d7191c", "major": "#fd8d3c", "minor": "#fecc5c"}
+UNALIGNED_COLOUR = "#74c476"
+UNALIGNED_ALPHA = 0.3
+LEGEND = ("aligned path", "no counterpart", *(f"{s} finding" for s in SEVERITIES))
 
 
 def worst_severity_by_sentence(result: CompareResult) -> dict[int, str]:
@@ -49,9 +53,9 @@ def draw_map(result: CompareResult) -> "Figure":
     strip = figure.add_subplot(grid[0, 1], sharey=ax)
     image = ax.imshow(similarity, cmap="Greys", vmin=0.0, vmax=1.0, aspect="auto", interpolation="nearest")
     for i in sorted(set(range(n)) - result.alignment.aligned_indices("candidate")):
-        _hatch(ax, (-0.5, i - 0.5), m, 1)
+        _tint(ax, (-0.5, i - 0.5), m, 1)
     for j in sorted(set(range(m)) - result.alignment.aligned_indices("reference")):
-        _hatch(ax, (j - 0.5, -0.5), 1, n)
+        _tint(ax, (j - 0.5, -0.5), 1, n)
     centres = []
     for bead in result.alignment.beads:
         if bead.aligned:
@@ -65,9 +69,14 @@ def draw_map(result: CompareResult) -> "Figure":
         ax.plot(xs, ys, color=PATH_COLOUR, linewidth=1.0)
     ax.set_xlim(-0.5, m - 0.5)
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_xlabel(f"reference sentence ({_label(result.reference.name)})")
-    ax.set_ylabel(f"candidate sentence ({_label(result.candidate.name)})")
-    ax.set_title(f"{result.summary.verdict.replace('_', ' ')}: coverage {result.summary.coverage['candidate']:.0%} / {result.summary.coverage['reference']:.0%}", fontsize=9)
+    ax.set_xlabel(f"reference sentences ({_label(result.reference.name)})")
+    ax.set_ylabel(f"candidate sentences ({_label(result.candidate.name)})")
+    coverage = result.summary.coverage
+    ax.set_title(
+        f"{result.summary.verdict.replace('_', ' ')}: checked candidate {coverage['candidate']:.0%} (rows), "
+        f"reference {coverage['reference']:.0%} (columns)",
+        fontsize=9,
+    )
     worst = worst_severity_by_sentence(result)
     for severity in reversed(SEVERITIES):
         rows = [i for i, s in sorted(worst.items()) if s == severity]
@@ -78,19 +87,19 @@ def draw_map(result: CompareResult) -> "Figure":
     strip.set_title("findings", fontsize=8)
     figure.colorbar(image, ax=strip, label="cosine similarity", shrink=0.5)
     handles = [
-        Patch(fill=False, edgecolor=PATH_COLOUR, label="aligned"),
-        Patch(fill=False, hatch=UNALIGNED_HATCH, edgecolor=UNALIGNED_COLOUR, label="no counterpart"),
-        *(Patch(color=SEVERITY_COLOURS[s], label=s) for s in SEVERITIES),
+        Patch(fill=False, edgecolor=PATH_COLOUR, linewidth=1.5, label=LEGEND[0]),
+        Patch(color=UNALIGNED_COLOUR, alpha=UNALIGNED_ALPHA, label=LEGEND[1]),
+        *(Patch(color=SEVERITY_COLOURS[s], label=label) for s, label in zip(SEVERITIES, LEGEND[2:])),
     ]
     figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=7, frameon=False)
     return figure
 
 
-def _hatch(ax, corner: tuple[float, float], width: float, height: float) -> None:
-    """Hatch a row or column that has no counterpart."""
+def _tint(ax, corner: tuple[float, float], width: float, height: float) -> None:
+    """Tint a row or column that has no counterpart."""
     from matplotlib.patches import Rectangle
 
-    ax.add_patch(Rectangle(corner, width, height, fill=False, hatch=UNALIGNED_HATCH, edgecolor=UNALIGNED_COLOUR, linewidth=0))
+    ax.add_patch(Rectangle(corner, width, height, facecolor=UNALIGNED_COLOUR, alpha=UNALIGNED_ALPHA, linewidth=0))
 
 
 def render_png(result: CompareResult) -> bytes:

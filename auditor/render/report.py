@@ -1,8 +1,9 @@
 """Stage 8, report (Markdown): what a reviewer reads to decide whether to trust a candidate.
 
-Every piece of document text is untrusted. It appears only inside code spans (and prose that
-quotes it is backslash-escaped), never inside link, image or HTML syntax, so a pasted `|`,
-`<script>`, `[x](javascript:…)` or `# heading` can neither break the report nor act in it.
+Every piece of document text is untrusted. It appears as normal text with every ASCII character that
+Markdown could act on backslash-escaped (file names in code spans), never inside link, image or HTML
+syntax, so a pasted `|`, `<script>`, `[x](javascript:…)` or `# heading` can neither break the report
+nor act in it. Only the changed words are marked (struck through or bold), so the prose reads as prose.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from auditor.render.common import signature_line, suppressed_counts
 from auditor.render.excerpt import Mark, excerpt
 from auditor.render.safe_text import visible
 from auditor.result import CompareResult
+from auditor.verdict.score import checkable
 
 # ASCII punctuation that Markdown or a linkifier can act on (all but ' , " ; ? - which cannot, in a
 # cell or list item that never starts a line): escaping it turns the text inert and keeps it legible.
@@ -46,9 +48,21 @@ def prose(text: str) -> str:
 
 
 def render_marks(marks: list[Mark]) -> str:
-    """Deleted text ~~struck through~~, inserted text **in bold**, each inside its own code span."""
+    """The excerpt as escaped prose: deleted text ~~struck through~~, inserted text **in bold**."""
     wrap = {"same": "", "deleted": "~~", "inserted": "**"}
-    return " ".join(f"{wrap[m.kind]}{code(m.text)}{wrap[m.kind]}" for m in marks if visible(m.text))
+    return " ".join(f"{wrap[m.kind]}{prose(m.text)}{wrap[m.kind]}" for m in marks if visible(m.text))
+
+
+def checked_line(result: CompareResult) -> str:
+    """The share of each side that was checked at all (aligned), with the boilerplate left out said."""
+    s = result.summary
+    parts = []
+    for side, sentences in (("candidate", result.candidate_sentences), ("reference", result.reference_sentences)):
+        content = checkable(sentences)
+        residue = len(sentences) - len(content)
+        note = f"; {residue} page-boilerplate sentences not counted" if residue else ""
+        parts.append(f"{side} {s.coverage[side]:.0%} ({len(content) - s.unaligned[side]} of {len(content)} sentences{note})")
+    return "**Checked**: " + ", ".join(parts) + "; the rest had no counterpart and was not compared."
 
 
 def _table(rows: list[list], headers: list[str]) -> str:
@@ -64,14 +78,18 @@ def _header(result: CompareResult, map_name: str | None) -> list[str]:
         ["document"] + [code(doc.name) for doc in (result.candidate, result.reference)],
         ["sentences"] + [str(len(sents)) for _, sents in sides],
         ["words"] + [f"{sum(x.words for x in sents):,}" for _, sents in sides],
-        ["aligned sentences"] + [f"{len(sents) - s.unaligned[side]} ({s.coverage[side]:.0%})" for side, sents in sides],
+        ["page boilerplate (not counted)"] + [str(sum(x.boilerplate for x in sents)) for _, sents in sides],
+        ["aligned sentences"] + [f"{len(checkable(sents)) - s.unaligned[side]} ({s.coverage[side]:.0%})" for side, sents in sides],
         ["aligned words"] + [f"{s.word_coverage[side]:.0%}" for side, _ in sides],
         ["sentences with no counterpart"] + [str(s.unaligned[side]) for side, _ in sides],
     ]
     lines = [
         f"# Audit of {code(result.candidate.name, False)} against {code(result.reference.name, False)}",
         "",
-        f"**Verdict: {s.verdict.upper().replace('_', ' ')}**: {prose(s.reason)}.",
+        f"**Verdict: {s.verdict.upper().replace('_', ' ')}** · checked candidate {s.coverage['candidate']:.0%}, "
+        f"reference {s.coverage['reference']:.0%}: {prose(s.reason)}.",
+        "",
+        checked_line(result),
         "",
         _table(rows, ["", "candidate", "reference"]),
         "",
@@ -101,7 +119,7 @@ def _findings(result: CompareResult) -> list[str]:
     for finding in ordered:
         marks, reference = excerpt(result, finding)
         rows.append(
-            [finding.id, f"**{finding.severity}**", finding.category, render_marks(marks), code(reference), prose(finding.message + _places(result, finding))]
+            [finding.id, f"**{finding.severity}**", finding.category, render_marks(marks), prose(reference), prose(finding.message + _places(result, finding))]
         )
     return [
         f"## Findings ({len(ordered)}, most severe first)",
@@ -128,8 +146,8 @@ def _aligned_text(result: CompareResult) -> list[str]:
         rows.append(
             [
                 str(k),
-                _sentence_range("C", bead.candidate) + " " + code(" ".join(result.candidate_sentences[i].text for i in bead.candidate)),
-                _sentence_range("R", bead.reference) + " " + code(" ".join(result.reference_sentences[j].text for j in bead.reference)),
+                _sentence_range("C", bead.candidate) + " " + prose(" ".join(result.candidate_sentences[i].text for i in bead.candidate)),
+                _sentence_range("R", bead.reference) + " " + prose(" ".join(result.reference_sentences[j].text for j in bead.reference)),
                 f"{bead.similarity:.3f}",
                 marker,
             ]
@@ -158,17 +176,20 @@ def _unverified(result: CompareResult) -> list[str]:
             found = by_sentence.setdefault(sentence_at(result.candidate_sentences, span.start).index, [])
             if finding not in found:
                 found.append(finding)
-    cand_lines, ref_lines = [], []
+    cand_lines, ref_lines, residue = [], [], []
     for bead in result.alignment.beads:
         if bead.aligned:
             continue
         for i in bead.candidate:
-            cand_lines.append(f"- **C{i}** {code(result.candidate_sentences[i].text, False)}")
-            cand_lines += [
+            sentence = result.candidate_sentences[i]
+            target = residue if sentence.boilerplate else cand_lines
+            target.append(f"- **C{i}** {prose(sentence.text)}")
+            target += [
                 f"  - {f.id} **{f.severity}** {f.category}: {prose(f.message)}" for f in by_sentence.get(i, [])
             ]
         for j in bead.reference:
-            ref_lines.append(f"- **R{j}** {code(result.reference_sentences[j].text, False)}")
+            sentence = result.reference_sentences[j]
+            (residue if sentence.boilerplate else ref_lines).append(f"- **R{j}** {prose(sentence.text)}")
     lines = [
         "## Unverified text",
         "",
@@ -183,6 +204,15 @@ def _unverified(result: CompareResult) -> list[str]:
         "",
         *(ref_lines or ["None."]),
     ]
+    if residue:
+        lines += [
+            "",
+            f"### Page boilerplate ({len(residue)}, not counted in coverage)",
+            "",
+            "Web-page residue (comment sections, share lines, a lone ellipsis) with no counterpart: nothing to translate.",
+            "",
+            *residue,
+        ]
     return lines
 
 
@@ -203,8 +233,8 @@ def render_markdown(result: CompareResult, map_name: str | None = None) -> str:
             "## Alignment map",
             "",
             "Cosine similarity of every candidate sentence (rows) with every reference sentence (columns); "
-            "outlined cells are the chosen alignment, hatched rows and columns have no counterpart, and the "
-            "strip on the right marks the worst finding in each candidate sentence.",
+            "cells outlined in blue are the chosen alignment, rows and columns tinted green have no counterpart, "
+            "and the strip on the right marks the worst finding in each candidate sentence (legend below the map).",
             "",
             f"![Alignment map]({url_quote(map_name)})",
         ]

@@ -136,21 +136,25 @@ def _marked(marks, plain: bool) -> Text:
 
 
 def _unverified(console: Console, result: CompareResult, verbose: bool) -> None:
-    """How many sentences of each side have no counterpart and on which lines; --verbose lists them."""
+    """How many sentences of each side have no counterpart and on which lines, and which are page
+    boilerplate (left out of the coverage); --verbose lists them."""
     sides = (("candidate", result.candidate, result.candidate_sentences), ("reference", result.reference, result.reference_sentences))
     parts = []
     for side, document, sentences in sides:
         aligned = result.alignment.aligned_indices(side)
-        missing = [s for s in sentences if s.index not in aligned]
+        content = [s for s in sentences if not s.boilerplate]
+        missing = [s for s in content if s.index not in aligned]
         if missing:
-            parts.append((side, document, missing, len(sentences)))
+            parts.append((f"Unverified {side} text: {len(missing)} of {len(content)} sentences have no counterpart", document, missing))
+        residue = [s for s in sentences if s.boilerplate]
+        if residue:
+            parts.append((f"Page boilerplate in the {side}, not counted in coverage: {len(residue)} sentences", document, residue))
     if not parts:
         return
-    for side, document, missing, total in parts:
-        lines = _line_ranges(document.text, missing)
-        console.print(Text(f"Unverified {side} text: {len(missing)} of {total} sentences have no counterpart (lines {lines})"))
+    for label, document, listed in parts:
+        console.print(Text(f"{label} (lines {_line_ranges(document.text, listed)})"))
         if verbose:
-            for sentence in missing:
+            for sentence in listed:
                 console.print(Text(f"  line {_line(document.text, sentence.start)}: {visible(sentence.text)}"))
     if not verbose:
         console.print(Text("(--verbose lists them)"))

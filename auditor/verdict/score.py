@@ -85,13 +85,18 @@ class Summary:
         }
 
 
+def checkable(sentences: Sequence[Sentence]) -> list[Sentence]:
+    """The coverage denominators: page boilerplate (pipeline/boilerplate.py) is neither checked nor missed."""
+    return [s for s in sentences if not s.boilerplate]
+
+
 def _share(indices: set[int], sentences: Sequence[Sentence]) -> tuple[float, float]:
     """(sentence share, word share) of `sentences` whose index is in `indices`."""
     if not sentences:
         return 0.0, 0.0
     words = sum(s.words for s in sentences) or 1
     aligned_words = sum(s.words for s in sentences if s.index in indices)
-    return len(indices) / len(sentences), aligned_words / words
+    return sum(s.index in indices for s in sentences) / len(sentences), aligned_words / words
 
 
 def counterpart_share(alignment: Alignment, n_cand: int, n_ref: int, options: ScoreOptions) -> float:
@@ -114,8 +119,9 @@ def summarise(
     suppressed: dict[str, int] | None = None,
 ) -> Summary:
     """Decide the verdict; text that could not be checked is never called clean."""
-    cand_cov, cand_words = _share(alignment.aligned_indices("candidate"), cand_sents)
-    ref_cov, ref_words = _share(alignment.aligned_indices("reference"), ref_sents)
+    cand_content, ref_content = checkable(cand_sents), checkable(ref_sents)
+    cand_cov, cand_words = _share(alignment.aligned_indices("candidate"), cand_content)
+    ref_cov, ref_words = _share(alignment.aligned_indices("reference"), ref_content)
     share = counterpart_share(alignment, len(cand_sents), len(ref_sents), options)
     by_severity = {s: sum(f.severity == s for f in findings) for s in SEVERITIES}
     by_category: dict[str, int] = {}
@@ -125,13 +131,13 @@ def summarise(
     checked = sum(s.words for s in cand_sents if s.index in aligned_cand)
     penalty = sum(PENALTY_POINTS[f.severity] for f in findings) * 100.0 / max(checked, 1)
     unaligned = {
-        "candidate": len(cand_sents) - len(aligned_cand),
-        "reference": len(ref_sents) - len(alignment.aligned_indices("reference")),
+        "candidate": sum(s.index not in aligned_cand for s in cand_content),
+        "reference": sum(s.index not in alignment.aligned_indices("reference") for s in ref_content),
     }
     counterparts = share >= options.min_counterpart_share
     coverage = {"candidate": cand_cov, "reference": ref_cov}
     reasons = gate_failures(by_severity, penalty, coverage, options) if counterparts else []
-    verdict, reason = _verdict(counterparts, share, cand_cov, unaligned, reasons, options)
+    verdict, reason = _verdict(counterparts, share, cand_cov, unaligned, reasons, options, by_severity)
     return Summary(
         verdict=verdict,
         reason=reason,
@@ -198,6 +204,7 @@ def _verdict(
     unaligned: dict[str, int],
     reasons: list[str],
     options: ScoreOptions,
+    by_severity: dict[str, int] | None = None,
 ) -> tuple[Verdict, str]:
     if not counterparts:
         return Verdict.NOT_COUNTERPARTS, (
@@ -208,8 +215,19 @@ def _verdict(
         return Verdict.FAIL, "; ".join(reasons)
     if unaligned["candidate"] or unaligned["reference"]:
         return Verdict.INCOMPLETE, (
-            f"the gate passed (fail-on {options.fail_on}), but {unaligned['candidate']} candidate "
+            f"{_gate_state(by_severity or {}, options)}, but {unaligned['candidate']} candidate "
             f"and {unaligned['reference']} reference sentences have no counterpart "
             f"(candidate coverage {cand_cov:.0%}): not verified"
         )
+    if options.fail_on is FailOn.NEVER:
+        return Verdict.PASS, f"every sentence of both documents aligned; {_gate_state(by_severity or {}, options)}"
     return Verdict.PASS, "every sentence of both documents aligned and no finding at or above the threshold"
+
+
+def _gate_state(by_severity: dict[str, int], options: ScoreOptions) -> str:
+    """What the severity gate did, truthfully: with --fail-on never it judged nothing, so say what was found."""
+    if options.fail_on is not FailOn.NEVER:
+        return f"the gate passed (fail-on {options.fail_on})"
+    found = ", ".join(f"{n} {s}" for s in SEVERITIES if (n := by_severity.get(s)))
+    plural = "" if sum(by_severity.values()) == 1 else "s"
+    return f"the gate is off (fail-on never): {found + ' finding' + plural if found else 'no findings'} reported"
