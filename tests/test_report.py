@@ -54,8 +54,8 @@ def test_report_headings(report):
         ("h2", "Aligned text"),
         ("h2", "Unverified text"),
         ("h3", "Candidate sentences with no counterpart (49)"),
-        ("h3", "Reference sentences with no counterpart (3)"),
-        ("h3", "Page boilerplate (3, not counted in coverage)"),
+        ("h3", "Reference sentences with no counterpart (0)"),
+        ("h3", "Page boilerplate (6, not counted in coverage)"),
         ("h2", "Alignment map"),
     ]
 
@@ -97,8 +97,8 @@ def test_the_verdict_line_states_the_checked_share_of_each_side(report, seed_pai
     coverage = seed_pair.summary.coverage
     verdict = next(line for line in report.splitlines() if line.startswith("**Verdict"))
     assert verdict.startswith(f"**Verdict: FAIL** · checked candidate {coverage['candidate']:.0%}, reference {coverage['reference']:.0%}: ")
-    assert (coverage["candidate"], coverage["reference"]) == (13 / 62, 11 / 14)
-    assert "**Checked**: candidate 21% (13 of 62 sentences), reference 79% (11 of 14 sentences; 3 page-boilerplate sentences not counted)" in report
+    assert (coverage["candidate"], coverage["reference"]) == (13 / 62, 1.0)
+    assert "**Checked**: candidate 21% (13 of 62 sentences), reference 100% (11 of 11 sentences; 6 page-boilerplate sentences not counted)" in report
 
 
 def test_the_map_has_a_legend_side_labels_and_a_title_naming_the_sides(seed_pair):
@@ -110,7 +110,7 @@ def test_the_map_has_a_legend_side_labels_and_a_title_naming_the_sides(seed_pair
     ax = figure.axes[0]
     assert ax.get_xlabel() == "reference sentences (001_25b45a1f2acf4c89.txt)"
     assert ax.get_ylabel() == "candidate sentences (000_88841e910d11a9d7.txt)"
-    assert ax.get_title() == "fail: checked candidate 21% (rows), reference 79% (columns)"
+    assert ax.get_title() == "fail: checked candidate 21% (rows), reference 100% (columns)"
     assert PATH_COLOUR not in SEVERITY_COLOURS.values() and SEVERITY_COLOURS["critical"] == "#d7191c"  # red is a severity, the path blue
 
 

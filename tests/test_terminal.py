@@ -114,7 +114,7 @@ def test_unverified_text_is_summarised_and_verbose_lists_it(tmp_path_factory, se
     verbose = run_audit("compare", "000", "001", "--cache", cache, "--verbose").stdout
     listed = [line for line in verbose.splitlines() if line.startswith("  line ")]
     boilerplate = seed_json["summary"]["boilerplate"]["reference"]
-    assert "Page boilerplate in the reference, not counted in coverage: 3 sentences (lines " in short
+    assert "Page boilerplate in the reference, not counted in coverage: 6 sentences (lines " in short
     assert len(listed) == unaligned["candidate"] + unaligned["reference"] + boilerplate > 0
     quiet = run_audit("compare", "000", "001", "--cache", cache, "-q").stdout
     assert "Unverified" not in quiet and quiet.splitlines()[-1].startswith("verdict: FAIL")

@@ -9,7 +9,10 @@ to the text of short lines instead:
   of its own in the second half of the document, and everything after it: a comment section is the
   page's tail (so a heading near the top, an opinion page's "Comments", never takes the article);
 - a share, subscribe or newsletter line ("Share this:", "Subscribe to our newsletter");
-- a line that is only an ellipsis ("..." or "…"): a truncation mark, no text to translate.
+- a line that is only an ellipsis ("..." or "…"): a truncation mark, no text to translate; and when
+  it stands in the second half and a comment section follows it, everything from the mark on: the
+  article was cut there, and what stands between the cut and the comment heading is a reader's
+  comment or a teaser, not the article.
 A line is a whole paragraph of at most `MAX_WORDS` words, so prose that mentions comments is kept.
 """
 
@@ -42,6 +45,7 @@ def _paragraph_text(sentences: Sequence[Sentence], paragraph: int) -> str:
 def boilerplate_indices(sentences: Sequence[Sentence]) -> frozenset[int]:
     """Indices of the sentences that are page residue (see the module docstring for the rules)."""
     labelled: set[int] = set()
+    cut: int | None = None  # the paragraph of the first lone ellipsis: where the article was cut
     paragraphs = sorted({s.paragraph for s in sentences})
     for paragraph in paragraphs:
         text = _paragraph_text(sentences, paragraph)
@@ -50,8 +54,11 @@ def boilerplate_indices(sentences: Sequence[Sentence]) -> frozenset[int]:
             continue
         if _COMMENT_HEADING.match(text) and 2 * members[0] >= len(sentences):
             # The comment section runs to the end of the page; the article's own text never follows it.
-            labelled.update(s.index for s in sentences if s.paragraph >= paragraph)
+            start = paragraph if cut is None else cut
+            labelled.update(s.index for s in sentences if s.paragraph >= start)
             break
+        if _ELLIPSIS.match(text) and cut is None and 2 * members[0] >= len(sentences):
+            cut = paragraph
         if _SHARE_LINE.match(text) or _ELLIPSIS.match(text):
             labelled.update(members)
     return frozenset(labelled)
