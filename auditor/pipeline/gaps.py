@@ -22,7 +22,7 @@ from statistics import NormalDist
 
 from auditor.pipeline.band import Band, BandSimilarity, Side
 from auditor.pipeline.banded_dp import dynamic_program, gains_of
-from auditor.pipeline.beads import AlignOptions, NullModel
+from auditor.pipeline.beads import BEAD_SHAPES, AlignOptions, NullModel
 
 Raw = list[list[list[int]]]  # beads as [candidate indices, reference indices]
 
@@ -36,7 +36,8 @@ def fill_gaps(raw: Raw, cand: Side, ref: Side, null: NullModel, options: AlignOp
     out = _fill(raw[: aligned[0]], cand, ref, null, options, options.edge_chance)
     for here, there in zip(aligned, aligned[1:]):
         out.append(raw[here])
-        out.extend(_fill(raw[here + 1 : there], cand, ref, null, options, options.gap_chance))
+        gap = raw[here + 1 : there]
+        out.extend(_paragraph_pairs(gap, cand, ref) or _fill(gap, cand, ref, null, options, options.gap_chance))
     out.append(raw[aligned[-1]])
     return out + _fill(raw[aligned[-1] + 1 :], cand, ref, null, options, options.edge_chance)
 
@@ -48,6 +49,42 @@ def gap_threshold(null: NullModel, cells: int, chance: float) -> float:
     the null threshold."""
     quantile = (1.0 - chance) ** (1.0 / max(cells, 1))
     return null.location + null.scale * NormalDist().inv_cdf(min(quantile, 1.0 - 1e-12))
+
+
+def _paragraph_pairs(gap: Raw, cand: Side, ref: Side) -> Raw | None:
+    """The gap's paragraphs paired in order, when it holds whole paragraphs, as many on each side, each
+    pair a bead shape the aligner knows; else None.
+
+    Between two aligned paragraphs, a paragraph of each side left over is the other's counterpart
+    however weakly it scores: a heavily reworded reference (cosine under the unrelated median) or a
+    garbled translation. Paragraph boundaries are evidence the cosine is not.
+    """
+    cands = [i for c, _ in gap for i in c]
+    refs = [j for _, r in gap for j in r]
+    cand_paras, ref_paras = _whole_paragraphs(cands, cand), _whole_paragraphs(refs, ref)
+    if not cand_paras or not ref_paras or len(cand_paras) != len(ref_paras):
+        return None
+    pairs = [[c, r] for c, r in zip(cand_paras, ref_paras)]
+    if any((len(c), len(r)) not in BEAD_SHAPES for c, r in pairs):
+        return None
+    return pairs
+
+
+def _whole_paragraphs(indices: list[int], side: Side) -> list[list[int]] | None:
+    """`indices` (consecutive sentences) grouped by paragraph, when no paragraph goes on outside them."""
+    if not indices:
+        return None
+    first, last = indices[0], indices[-1]
+    paragraphs = side.paragraphs
+    if (first > 0 and paragraphs[first - 1] == paragraphs[first]) or (last + 1 < len(side) and paragraphs[last + 1] == paragraphs[last]):
+        return None
+    groups: list[list[int]] = []
+    for k in indices:
+        if groups and paragraphs[groups[-1][-1]] == paragraphs[k]:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    return groups
 
 
 def _fill(gap: Raw, cand: Side, ref: Side, null: NullModel, options: AlignOptions, chance: float) -> Raw:
