@@ -29,17 +29,24 @@ Raw = list[list[list[int]]]  # beads as [candidate indices, reference indices]
 
 def fill_gaps(raw: Raw, cand: Side, ref: Side, null: NullModel, options: AlignOptions) -> Raw:
     """`raw` with every gap between aligned beads re-aligned at the gap threshold, and the runs before
-    the first and after the last aligned bead at the stricter edge threshold."""
+    the first and after the last aligned bead at the stricter edge threshold; then whole paragraphs
+    still left between aligned beads (also those that filling an edge run hemmed in) pair in order."""
     aligned = [k for k, (c, r) in enumerate(raw) if c and r]
     if not aligned:
         return raw
     out = _fill(raw[: aligned[0]], cand, ref, null, options, options.edge_chance)
     for here, there in zip(aligned, aligned[1:]):
         out.append(raw[here])
-        gap = raw[here + 1 : there]
-        out.extend(_paragraph_pairs(gap, cand, ref) or _fill(gap, cand, ref, null, options, options.gap_chance))
+        out.extend(_fill(raw[here + 1 : there], cand, ref, null, options, options.gap_chance))
     out.append(raw[aligned[-1]])
-    return out + _fill(raw[aligned[-1] + 1 :], cand, ref, null, options, options.edge_chance)
+    out += _fill(raw[aligned[-1] + 1 :], cand, ref, null, options, options.edge_chance)
+    aligned = [k for k, (c, r) in enumerate(out) if c and r]
+    paired = out[: aligned[0] + 1]
+    for here, there in zip(aligned, aligned[1:]):
+        gap = out[here + 1 : there]
+        paired.extend(_paragraph_pairs(gap, cand, ref) or gap)
+        paired.append(out[there])
+    return paired + out[aligned[-1] + 1 :]
 
 
 def gap_threshold(null: NullModel, cells: int, chance: float) -> float:
