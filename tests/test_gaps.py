@@ -56,3 +56,12 @@ def test_the_edge_run_after_the_last_aligned_bead_needs_more_than_the_median():
     cand = _side([ENDS[0], _angle(0.25)], [0, 1])
     assert gap_threshold(NULL, 1, OPTIONS.edge_chance) > 0.25
     assert _aligned(fill_gaps([list(map(list, b)) for b in raw], cand, ref, NULL, OPTIONS)) == [[[0], [0]]]
+
+
+def test_a_paragraph_pair_hemmed_in_by_filling_the_leading_run_pairs_too():
+    # The path's first aligned bead is the third paragraph; filling the leading run pairs the first
+    # (cosine 1.0) and leaves the second paragraph of each side between two aligned beads.
+    raw = [[[0], []], [[], [0]], [[1], []], [[], [1]], [[2], [2]]]
+    ref = _side([[0, 0, 1, 0], [1, 0, 0, 0], ENDS[1]], [0, 1, 2])
+    cand = _side([[0, 0, 1, 0], _angle(0.1), ENDS[1]], [0, 1, 2])
+    assert fill_gaps(raw, cand, ref, NULL, OPTIONS) == [[[0], [0]], [[1], [1]], [[2], [2]]]
