@@ -31,43 +31,11 @@ from threadpoolctl import threadpool_limits
 from auditor.pipeline.band import BandSimilarity, Side
 from auditor.pipeline.banded_dp import search
 from auditor.pipeline.gaps import fill_gaps
+from auditor.pipeline.leftovers import attach_leftovers, pooled_cosine
 from auditor.pipeline.support import mutual_chain
 from auditor.pipeline.beads import BEAD_SHAPES, AlignOptions, Alignment, Bead, NullModel, Path
 from auditor.pipeline.null_model import fit_null
 from auditor.pipeline.segment import Sentence
-
-
-def _attach_fragments(beads: list[list[list[int]]], sents: dict[str, Sequence[Sentence]]) -> list[list[list[int]]]:
-    """Join an unaligned sentence to the aligned bead beside it in the same paragraph.
-
-    Garbled text breaks one sentence into pieces that score low on their own ("aid group.",
-    "It's the people who tied the knot," he said.). A piece joins its neighbour's bead when it
-    is fragment-like or when the other side of that bead has words left unexplained.
-    """
-    for side, other in (("candidate", "reference"), ("reference", "candidate")):
-        key, okey = (0, 1) if side == "candidate" else (1, 0)
-        sentences, others = sents[side], sents[other]
-        owner = {idx: bead for bead in beads if bead[0] and bead[1] for idx in bead[key]}
-        joined: set[int] = set()
-        for number, bead in enumerate(beads):
-            if bead[okey] or not bead[key]:
-                continue
-            (idx,) = bead[key]
-            for neighbour in (idx - 1, idx + 1):
-                host = owner.get(neighbour)
-                if host is None or sentences[neighbour].paragraph != sentences[idx].paragraph:
-                    continue
-                mine = sum(sentences[k].words for k in host[key])
-                theirs = sum(others[k].words for k in host[okey])
-                piece = sentences[idx]
-                fragment = piece.words <= 3 or piece.text[:1].islower()
-                if fragment or theirs - mine >= piece.words / 2:
-                    host[key] = sorted(host[key] + [idx])
-                    owner[idx] = host
-                    joined.add(number)
-                    break
-        beads = [bead for number, bead in enumerate(beads) if number not in joined]
-    return beads
 
 
 def align(
@@ -85,16 +53,12 @@ def align(
         chain = mutual_chain(sims, null, options)
         raw = [[list(range(c0, c1)), list(range(r0, r1))] for c0, c1, r0, r1 in path]
         raw = fill_gaps(raw, cand, ref, null, options)
-        raw = _attach_fragments(raw, {"candidate": cand_sents, "reference": ref_sents})
+        raw = attach_leftovers(raw, (cand, ref), (cand_sents, ref_sents))
         beads = _finish(raw, cand, ref, sims, null)
     return Alignment(beads, null, cand_vectors, ref_vectors, support=(chain, chain))
 
 
-def bead_similarity(cand: Side, ref: Side, cand_idx: Sequence[int], ref_idx: Sequence[int]) -> float:
-    """Cosine of one bead of any shape: word-weighted sums of its sentence vectors."""
-    c = (cand.vectors[list(cand_idx)] * cand.weights[list(cand_idx), None]).sum(axis=0)
-    r = (ref.vectors[list(ref_idx)] * ref.weights[list(ref_idx), None]).sum(axis=0)
-    return float(c @ r / max(np.sqrt(c @ c) * np.sqrt(r @ r), 1e-12))  # np.linalg.norm, without its checks
+bead_similarity = pooled_cosine
 
 
 def _finish(raw: list[list[list[int]]], cand: Side, ref: Side, sims: BandSimilarity, null: NullModel) -> list[Bead]:

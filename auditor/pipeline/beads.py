@@ -34,8 +34,10 @@ class AlignOptions:
     # by this many robust SDs (and min_threshold); benchmarks/calibrate_counterparts.py.
     support_z: float = 1.0
     # Gap filling: sentences left unaligned on both sides of one gap pair when they beat what the best
-    # unrelated cell of a gap that size scores with this probability (gaps.gap_threshold).
-    gap_chance: float = 0.2
+    # unrelated cell of a gap that size scores above with this probability (gaps.gap_threshold); between
+    # aligned neighbours even odds, before the first / after the last aligned bead the stricter edge_chance.
+    gap_chance: float = 0.5
+    edge_chance: float = 0.2
 
 
 @dataclass(frozen=True)
