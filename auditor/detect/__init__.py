@@ -19,6 +19,7 @@ from auditor.detect.names import NameDetector
 from auditor.detect.negation import NegationDetector
 from auditor.detect.numbers import NumberDetector
 from auditor.detect.policy import SeverityPolicy
+from auditor.detect.similarity import SimilarityDetector
 from auditor.detect.terminology import TerminologyDetector
 
 # The run order: the glossary first, so its findings explain the words that the content detector
@@ -33,6 +34,7 @@ DETECTORS: Mapping[str, type[Detector]] = {
         ContentDetector,
         UnalignedDetector,
         GarbleDetector,
+        SimilarityDetector,
     )
 }
 
@@ -77,7 +79,7 @@ class DetectorSet:
         """All findings of a comparison, sorted by position, with ids stable from run to run."""
         found: dict[tuple, Finding] = {}
         for proposal in self.propose(context):
-            severity = self.policy.decide(proposal)
+            severity = self.policy.decide(proposal, context)
             if severity is None:
                 continue
             finding = proposal.finding(severity)

@@ -1,88 +1,167 @@
 """The one place a finding's severity is decided.
 
 Detectors only propose: a rule that fired and its evidence. `SeverityPolicy.decide` turns a
-proposal into the reported severity (or None: not reported). The default table is the severity
-policy the README documents; a calibrated policy (a fitted model over `Proposal.evidence`) replaces
-this object, not the detectors.
+proposal into the reported severity (or None: not reported) with a small fitted model: two logistic
+scores over the proposal's category, rule and features (auditor/detect/features.py), one for "a
+reviewer marks an error here" and one for "... a major one", each held against a fitted threshold.
+Critical is kept for the rules whose evidence falsifies a fact (a respelled name, a changed numeral,
+a flipped polarity) and needs a stricter threshold on the major score. The parameters live in a small
+JSON file (policy_default.json, written by `audit calibrate`); evaluating them needs numpy only.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
-from auditor.detect.base import Proposal
+from auditor.detect.base import Context, Proposal
+from auditor.detect.features import FEATURES, proposal_features
 from auditor.domain import Severity
+from auditor.errors import AuditError
 
 CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
+POLICY_FORMAT = 1  # the layout of the JSON file; bump when a key changes meaning
+DEFAULT_POLICY_PATH = Path(__file__).with_name("policy_default.json")
+OUTCOMES = ("error", "major")
 
-# Rule -> severity, as the README's severity table states it: a falsified fact (who, how many,
-# whether) is critical; changed, lost, added or broken content major; a change that keeps the
-# meaning minor.
-DEFAULT_SEVERITIES: Mapping[str, Severity | None] = MappingProxyType({
-    "name.respelled": CRITICAL,  # a different name falsifies who is meant
-    "name.respelled.recurring": CRITICAL,  # the same misspelling again, elsewhere
-    "name.variant": MINOR,  # a romanisation variant (Alexei / Alexey) names the same person
-    "name.variant.recurring": MINOR,
-    "name.two_spellings": MAJOR,  # one of two spellings in the candidate is wrong, but which is unknown
-    "number.changed": CRITICAL,
-    "number.added": CRITICAL,
-    "number.missing": CRITICAL,
-    "number.plural": MAJOR,  # singular/plural after a count: a different amount, vaguer than a figure
-    "negation.lost": CRITICAL,
-    "negation.added": CRITICAL,
-    "meaning.modality": MAJOR,
-    "meaning.entity": MAJOR,
-    "meaning.modifier": MAJOR,
-    "meaning.model": MAJOR,  # the model says putting the reference words back moves the meaning
-    "wording.model": MINOR,  # ... and says it does not
-    "wording.hedge": MINOR,
-    "addition.clause": MAJOR,  # several content words added
-    "addition.detail": MINOR,  # one or two
-    "addition.sentence": MAJOR,
-    "omission.clause": MAJOR,
-    "omission.detail": MINOR,
-    "omission.sentence": MAJOR,
-    "omission.cut_off": MAJOR,
-    "garble.fragment": MAJOR,
-    "garble.mid_clause": MAJOR,
-    "garble.cut_off": MAJOR,
-    "garble.stray_stop": MAJOR,
-    "garble.broken_possessive": MAJOR,
-    "garble.doubled": MINOR,
-    "garble.merged": MINOR,
-    "terminology.forbidden": MAJOR,  # the glossary entry's own severity wins (see decide)
-    "terminology.required": MAJOR,
-})
+
+class PolicyError(AuditError):
+    """A policy file that cannot be read or is not a policy."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One logistic score: intercept + category weight + rule weight + standardised feature weights."""
+
+    intercept: float
+    category: Mapping[str, float]
+    rule: Mapping[str, float]
+    feature: Mapping[str, float]
+
+    def probability(self, category: str, rule: str, x: Mapping[str, float], center: Mapping[str, float], scale: Mapping[str, float]) -> float:
+        z = self.intercept + self.category.get(category, 0.0) + self.rule.get(rule, 0.0)
+        z += sum(w * (x.get(f, center.get(f, 0.0)) - center.get(f, 0.0)) / (scale.get(f) or 1.0) for f, w in self.feature.items())
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 @dataclass(frozen=True)
 class SeverityPolicy:
-    """Rule -> severity; a rule mapped to None is not reported. A severity the project configured
-    (a glossary entry's) is its own decision and wins over the table."""
+    """A fitted policy (`data`: the parsed JSON file) plus rules the project fixed by hand (`overrides`:
+    rule -> severity, None to drop). A severity the project configured (a glossary entry's) wins."""
 
-    table: Mapping[str, Severity | None] = field(default_factory=lambda: DEFAULT_SEVERITIES)
+    data: Mapping[str, Any] = field(default_factory=lambda: default_policy_data())
+    overrides: Mapping[str, Severity | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        table = {rule: None if sev is None else Severity(sev) for rule, sev in self.table.items()}
-        object.__setattr__(self, "table", MappingProxyType(table))
+        _check(self.data)
+        overrides = {rule: None if sev is None else Severity(sev) for rule, sev in self.overrides.items()}
+        object.__setattr__(self, "overrides", MappingProxyType(overrides))
+        models = {name: Outcome(**self.data["models"][name]) for name in OUTCOMES}
+        object.__setattr__(self, "_models", models)
 
     def __reduce__(self):
-        return SeverityPolicy, (dict(self.table),)  # a mapping proxy does not pickle; batch workers need it
+        return SeverityPolicy, (dict(self.data), dict(self.overrides))  # batch workers get a plain copy
 
-    def decide(self, proposal: Proposal) -> Severity | None:
+    @classmethod
+    def load(cls, path: str | Path) -> SeverityPolicy:
+        """A policy file written by `audit calibrate`; a bad file raises PolicyError naming it."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            _check(data)
+        except OSError as exc:
+            raise PolicyError(f"{path}: cannot read the policy ({exc.strerror or exc})") from None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise PolicyError(f"{path}: not a severity policy ({exc})") from None
+        return cls(data)
+
+    @property
+    def thresholds(self) -> Mapping[str, float]:
+        return self.data["thresholds"]
+
+    @property
+    def score_params(self) -> Mapping[str, float]:
+        """The document score's fitted constants (auditor/verdict/score.py)."""
+        return self.data["score"]
+
+    @property
+    def identity(self) -> str:
+        """`name-version` and a short hash of the fitted parameters: two runs say which policy they used."""
+        return f"{self.data['name']}-{self.data['version']}"
+
+    @property
+    def file_hash(self) -> str:
+        return hashlib.sha256(policy_json(self.data).encode("utf-8")).hexdigest()[:12]
+
+    def probabilities(self, proposal: Proposal, context: Context | None = None) -> dict[str, float]:
+        """The fitted scores of one proposal: how likely a reviewer marks an error, and a major one."""
+        x = proposal_features(proposal, context)
+        category, center, scale = str(proposal.category), self.data["center"], self.data["scale"]
+        return {name: model.probability(category, proposal.rule, x, center, scale) for name, model in self._models.items()}  # type: ignore[attr-defined]
+
+    def decide(self, proposal: Proposal, context: Context | None = None) -> Severity | None:
         if proposal.configured is not None:
             return proposal.configured
-        try:
-            return self.table[proposal.rule]
-        except KeyError:
-            raise KeyError(f"the severity policy has no entry for rule {proposal.rule!r}") from None
+        if proposal.rule in self.overrides:
+            return self.overrides[proposal.rule]
+        p = self.probabilities(proposal, context)
+        t = self.thresholds
+        if proposal.rule in self.data["critical_rules"] and p["major"] >= t["critical"]:
+            return CRITICAL
+        if p["major"] >= t["major"]:
+            return MAJOR
+        if max(p["error"], p["major"]) >= t["minor"]:
+            return MINOR
+        return None
 
     def replaced(self, changes: Mapping[str, Severity | str | None]) -> SeverityPolicy:
-        """This policy with the severities of some rules changed (None: those rules are not reported)."""
-        return SeverityPolicy({**self.table, **changes})
+        """This policy with the severities of some rules fixed by hand (None: those rules are not reported)."""
+        return SeverityPolicy(self.data, {**self.overrides, **changes})
 
     def settings(self, rules: Iterable[str]) -> dict[str, str | None]:
-        """The severities of `rules` as plain strings, keys sorted: part of a run's signature."""
-        return {rule: None if self.table.get(rule) is None else self.table[rule].value for rule in sorted(rules)}
+        """The rules among `rules` fixed by hand, keys sorted: part of a run's signature."""
+        return {r: None if self.overrides[r] is None else self.overrides[r].value for r in sorted(rules) if r in self.overrides}
+
+    def describe(self) -> dict[str, Any]:
+        """What a signature records: the policy's name, version, file hash and hand-fixed rules."""
+        described = {"name": self.data["name"], "version": self.data["version"], "hash": self.file_hash}
+        if self.overrides:
+            described["overrides"] = {r: None if s is None else s.value for r, s in sorted(self.overrides.items())}
+        return described
+
+
+def policy_json(data: Mapping[str, Any]) -> str:
+    """The one way a policy is written: sorted keys, one-space indent, a final newline."""
+    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _check(data: Any) -> None:
+    """Refuse a file that is not a policy of this format, with what is wrong."""
+    if not isinstance(data, Mapping) or data.get("format") != POLICY_FORMAT:
+        raise ValueError(f"format must be {POLICY_FORMAT}")
+    for key in ("name", "version", "features", "center", "scale", "models", "thresholds", "critical_rules", "score"):
+        if key not in data:
+            raise KeyError(f"missing key {key!r}")
+    unknown = sorted(set(data["features"]) - set(FEATURES))
+    if unknown:
+        raise ValueError(f"unknown feature {unknown[0]!r}")
+    for name in OUTCOMES:
+        if set(data["models"][name]) != {"intercept", "category", "rule", "feature"}:
+            raise ValueError(f"model {name!r} needs intercept, category, rule and feature")
+    for name in ("critical", "major", "minor"):
+        if not 0.0 <= float(data["thresholds"][name]) <= 1.0:
+            raise ValueError(f"threshold {name!r} must lie between 0 and 1")
+
+
+_DEFAULT: dict[str, Any] = {}
+
+
+def default_policy_data() -> Mapping[str, Any]:
+    """The shipped policy, read once per process."""
+    if not _DEFAULT:
+        _DEFAULT.update(json.loads(DEFAULT_POLICY_PATH.read_text(encoding="utf-8")))
+    return _DEFAULT

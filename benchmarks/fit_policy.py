@@ -1,0 +1,76 @@
+"""Fit the shipped severity policy, reproducibly, with one command.
+
+    python benchmarks/fit_policy.py            # writes auditor/detect/policy_default.json
+
+It is `audit calibrate` on the MQM dev set (real machine translation judged by professional
+translators) plus the generator's labelled corruptions (benchmarks/data/synthetic_annotations.jsonl.gz,
+written here first with a fixed seed, a different one from the evaluation's), so the policy learns
+what reviewers of real translations mark without forgetting the clear-cut errors the generator
+plants. Running it twice gives the same bytes. Needs the calibrate extra (scikit-learn).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import generate  # noqa: E402  (the generator sits next to this script)
+
+DEV_SET = ROOT.parent / "shared" / "data" / "mqm-dev" / "documents.jsonl.gz"
+SYNTHETIC = ROOT / "benchmarks" / "data" / "synthetic_annotations.jsonl.gz"
+POLICY = ROOT / "auditor" / "detect" / "policy_default.json"
+SYNTHETIC_PAIRS, SYNTHETIC_SEED = 80, 3  # evaluate_findings.py is run with other seeds (7)
+REVIEWER_SEVERITY = {"critical": "Major", "major": "Major", "minor": "Minor"}
+
+
+def synthetic_record(record: dict) -> dict:
+    """A generated pair in the annotation format: each label an error, untouched sentences the clean units."""
+    errors, units = [], [list(u[:2]) for u in record["untouched"]]
+    for label in record["labels"]:
+        severity = REVIEWER_SEVERITY.get(label["severity"])
+        if severity is None:
+            continue
+        side = "candidate" if label["candidate_span"] is not None else "reference"
+        start, end = label[f"{side}_span"]
+        errors.append({"span_side": side, "doc_char_start": start, "doc_char_end": end, "severity": severity})
+        if side == "candidate":
+            units.append([start, end])
+    return {
+        "dataset": "synthetic", "doc_id": record["id"], "candidate": record["candidate"], "reference": record["reference"],
+        "errors": errors, "candidate_seg_offsets": sorted(units),
+    }
+
+
+def write_synthetic(path: Path = SYNTHETIC) -> None:
+    """The generator's pairs as annotations, gzipped without a timestamp so the bytes repeat."""
+    lines = "".join(json.dumps(synthetic_record(r), sort_keys=True) + "\n" for r in generate(SYNTHETIC_PAIRS, SYNTHETIC_SEED))
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as handle:
+        handle.write(lines.encode("utf-8"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buffer.getvalue())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dev", type=Path, default=DEV_SET, help="the MQM dev set's documents.jsonl.gz")
+    parser.add_argument("--output", type=Path, default=POLICY)
+    parser.add_argument("--cache", type=Path, help="embedding cache folder")
+    args = parser.parse_args(argv)
+    write_synthetic()
+    from auditor.cli import main as audit
+
+    command = ["calibrate", str(args.dev), str(SYNTHETIC), "--output", str(args.output), "--name", "default"]
+    sys.argv = ["audit", *command, *(["--cache", str(args.cache)] if args.cache else [])]
+    audit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
