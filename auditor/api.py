@@ -122,7 +122,7 @@ class Auditor:
             model=embedder.name,
             segmenter=segmenter,
             diffs=diffs,
-            signature=Signature.create(embedder.name, segmenter, self.align_options, self.score_options, self.detector_settings()),
+            signature=Signature.create(embedder.name, segmenter, self.align_options, self.score_options, self.detector_settings(), self.detectors.policy.describe()),
         )
 
     def analyse(self, pair: PreparedPair, cand_vectors: np.ndarray, ref_vectors: np.ndarray, encoder: "Encoder") -> Context:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from auditor.verdict.baseline import Baseline
 from auditor.domain import SEVERITIES, FailOn
 from auditor.detect.glossary import GlossaryEntry
+from auditor.detect.policy import SeverityPolicy
 from auditor.pipeline.embed import DEFAULT_MODEL
 from auditor.errors import AuditError
 from auditor.io.load import DEFAULT_CORPUS, Limits
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from auditor.api import Auditor
 
 CONFIG_NAMES = ("audit.toml", "pyproject.toml")
-KEYS = ("fail-on", "max-penalty", "min-coverage", "model", "corpus", "accepted-wording", "glossary")
+KEYS = ("fail-on", "max-penalty", "min-coverage", "min-score", "policy", "model", "corpus", "accepted-wording", "glossary")
 GLOSSARY_KEYS = ("term", "required", "forbidden", "severity")
 
 
@@ -44,6 +45,8 @@ class Config:
     fail_on: str = "major"
     max_penalty: float | None = None
     min_coverage: float | None = None
+    min_score: float | None = None  # None: the policy's fitted minimum score
+    policy: Path | None = None  # a policy file from `audit calibrate`; None: the shipped one
     model: str | None = None
     corpus: Path = DEFAULT_CORPUS
     accepted_wording: tuple[tuple[str, str], ...] = ()
@@ -53,8 +56,15 @@ class Config:
         """These settings with every option that was given (not None) taking precedence."""
         return replace(self, **{k: v for k, v in options.items() if v is not None})
 
-    def score_options(self) -> ScoreOptions:
-        return ScoreOptions(fail_on=self.fail_on, max_penalty=self.max_penalty, min_coverage=self.min_coverage)
+    def severity_policy(self) -> SeverityPolicy:
+        return SeverityPolicy.load(self.policy) if self.policy is not None else SeverityPolicy()
+
+    def score_options(self, policy: SeverityPolicy | None = None) -> ScoreOptions:
+        """The gate; without a --min-score of its own it takes the policy's fitted minimum score."""
+        min_score = self.min_score
+        if min_score is None:
+            min_score = (policy or self.severity_policy()).data.get("gate", {}).get("min_score")
+        return ScoreOptions(fail_on=self.fail_on, max_penalty=self.max_penalty, min_coverage=self.min_coverage, min_score=min_score)
 
     def auditor(
         self,
@@ -65,10 +75,13 @@ class Config:
     ) -> "Auditor":
         """An Auditor with these settings (the model is loaded on its first comparison)."""
         from auditor.api import Auditor
+        from auditor.detect import DetectorSet
 
+        policy = self.severity_policy()
         return Auditor(
             model=self.model,
-            score_options=self.score_options(),
+            score_options=self.score_options(policy),
+            detectors=DetectorSet(policy=policy),
             glossary=self.glossary,
             accepted_wording=self.accepted_wording,
             baseline=baseline,
@@ -136,6 +149,12 @@ def _parse(table: Any, path: Path, where: str) -> Config:
         settings["max_penalty"] = _number(table["max-penalty"], "max-penalty", fail, 0.0, None)
     if "min-coverage" in table:
         settings["min_coverage"] = _number(table["min-coverage"], "min-coverage", fail, 0.0, 1.0)
+    if "min-score" in table:
+        settings["min_score"] = _number(table["min-score"], "min-score", fail, 0.0, 100.0)
+    if "policy" in table:
+        if not isinstance(table["policy"], str) or not table["policy"].strip():
+            raise fail("policy must be a non-empty string (a policy file)")
+        settings["policy"] = path.parent / table["policy"]
     for key in ("model", "corpus"):
         if key in table and (not isinstance(table[key], str) or not table[key].strip()):
             raise fail(f"{key} must be a non-empty string (a folder)")

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]  # this checkout's auditor, and the generator
 from generate import generate  # noqa: E402  (the generator sits next to this script)
 
 DEV_SET = ROOT.parent / "shared" / "data" / "mqm-dev" / "documents.jsonl.gz"
@@ -43,7 +43,7 @@ def synthetic_record(record: dict) -> dict:
             units.append([start, end])
     return {
         "dataset": "synthetic", "doc_id": record["id"], "candidate": record["candidate"], "reference": record["reference"],
-        "errors": errors, "candidate_seg_offsets": sorted(units),
+        "errors": errors, "candidate_seg_offsets": sorted(units), "facts": True,
     }
 
 
@@ -57,12 +57,38 @@ def write_synthetic(path: Path = SYNTHETIC) -> None:
     path.write_bytes(buffer.getvalue())
 
 
+def policy_table(data: dict) -> str:
+    """The fitted policy as a Markdown table for the README: per rule, both weights and the severity a
+    finding of that rule gets at the average evidence (every feature at its training mean)."""
+    from auditor.detect.policy import Outcome
+
+    models = {name: Outcome(**data["models"][name]) for name in ("error", "major")}
+    t = data["thresholds"]
+    lines = ["| rule | weight p(error) | weight p(major) | p(error) / p(major) at average evidence | severity there |", "|---|---|---|---|---|"]
+    for rule in sorted(data["models"]["major"]["rule"]):
+        category = rule.partition(".")[0]
+        p = {n: m.probability(category, rule, data["center"], data["center"], data["scale"]) for n, m in models.items()}
+        weights = {n: data["models"][n]["category"].get(category, 0.0) + data["models"][n]["rule"][rule] for n in models}
+        severity = ("critical" if rule in data["critical_rules"] and p["error"] >= t["critical"] else "major" if p["major"] >= t["major"]
+                    else "minor" if max(p.values()) >= t["minor"] else "not reported")
+        lines.append(f"| `{rule}` | {weights['error']:+.2f} | {weights['major']:+.2f} | {p['error']:.2f} / {p['major']:.2f} | {severity} |")
+    features = ["| feature (standardised) | weight p(error) | weight p(major) |", "|---|---|---|"]
+    for f in data["features"]:
+        features.append(f"| `{f}` | {data['models']['error']['feature'][f]:+.2f} | {data['models']['major']['feature'][f]:+.2f} |")
+    head = f"Thresholds: critical {t['critical']}, major {t['major']}, minor {t['minor']}."
+    return "\n".join([head, "", *lines, "", *features]) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dev", type=Path, default=DEV_SET, help="the MQM dev set's documents.jsonl.gz")
     parser.add_argument("--output", type=Path, default=POLICY)
     parser.add_argument("--cache", type=Path, help="embedding cache folder")
+    parser.add_argument("--table", action="store_true", help="only print the fitted policy as the README's table")
     args = parser.parse_args(argv)
+    if args.table:
+        print(policy_table(json.loads(args.output.read_text(encoding="utf-8"))), end="")
+        return 0
     write_synthetic()
     from auditor.cli import main as audit
 

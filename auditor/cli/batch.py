@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 
 from auditor.cli.options import (
-    CACHE_OPTION, CONFIG_OPTION, DEVICE_OPTION, EXIT_ZERO_OPTION, FAIL_ON_OPTION, MAX_PENALTY_OPTION, MIN_COVERAGE_OPTION,
+    CACHE_OPTION, CONFIG_OPTION, DEVICE_OPTION, EXIT_ZERO_OPTION, FAIL_ON_OPTION, MAX_PENALTY_OPTION, MIN_COVERAGE_OPTION, MIN_SCORE_OPTION, POLICY_OPTION,
     MODEL_OPTION, Device, configured,
 )
 from auditor.domain import FailOn
@@ -44,6 +44,8 @@ def batch(
     fail_on: Optional[FailOn] = FAIL_ON_OPTION,
     max_penalty: Optional[float] = MAX_PENALTY_OPTION,
     min_coverage: Optional[float] = MIN_COVERAGE_OPTION,
+    min_score: Optional[float] = MIN_SCORE_OPTION,
+    policy: Optional[Path] = POLICY_OPTION,
     exit_zero: bool = EXIT_ZERO_OPTION,
     config: Optional[Path] = CONFIG_OPTION,
     cache: Optional[Path] = CACHE_OPTION,
@@ -59,7 +61,7 @@ def batch(
     if (manifest is None) == (auto is None):
         raise typer.BadParameter("give either a MANIFEST or --auto DIR")
     _, auditor = configured(
-        config, cache=cache, device=device, model=model, fail_on=fail_on, max_penalty=max_penalty, min_coverage=min_coverage
+        config, cache=cache, device=device, model=model, fail_on=fail_on, max_penalty=max_penalty, min_coverage=min_coverage, min_score=min_score, policy=policy
     )
     scheduler = None
     if engine is Engine.ray:

@@ -10,7 +10,7 @@ import typer
 
 from auditor.cli.options import (
     CACHE_OPTION, CONFIG_OPTION, CORPUS_OPTION, DEVICE_OPTION, EXIT_ZERO_OPTION, FAIL_ON_OPTION, MAX_PENALTY_OPTION,
-    MIN_COVERAGE_OPTION, MODEL_OPTION, Device, configured, emit, note,
+    MIN_COVERAGE_OPTION, MIN_SCORE_OPTION, POLICY_OPTION, MODEL_OPTION, Device, configured, emit, note,
 )
 from auditor.domain import FailOn
 from auditor.io.load import Limits
@@ -34,6 +34,8 @@ def compare(
     fail_on: Optional[FailOn] = FAIL_ON_OPTION,
     max_penalty: Optional[float] = MAX_PENALTY_OPTION,
     min_coverage: Optional[float] = MIN_COVERAGE_OPTION,
+    min_score: Optional[float] = MIN_SCORE_OPTION,
+    policy: Optional[Path] = POLICY_OPTION,
     exit_zero: bool = EXIT_ZERO_OPTION,
     config: Optional[Path] = CONFIG_OPTION,
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Leave out the findings recorded in this baseline file."),
@@ -52,7 +54,7 @@ def compare(
 
     settings, auditor = configured(
         config, cache=cache, device=device, model=model, corpus=corpus, fail_on=fail_on, max_penalty=max_penalty,
-        min_coverage=min_coverage, baseline=None if write_baseline else baseline,
+        min_coverage=min_coverage, min_score=min_score, policy=policy, baseline=None if write_baseline else baseline,
         limits=Limits(max_chars=max_chars, max_sentences=max_sentences),
     )
     known = auditor.baseline

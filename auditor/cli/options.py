@@ -32,6 +32,8 @@ CORPUS_OPTION = typer.Option(None, "--corpus", help="Folder where seed ids are l
 MODEL_OPTION = typer.Option(None, "--model", help="Local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2).")
 FAIL_ON_OPTION = typer.Option(None, "--fail-on", help="Lowest severity that fails the gate; never: report only (default: major).")
 MAX_PENALTY_OPTION = typer.Option(None, "--max-penalty", min=0.0, help="Fail the gate above this many penalty points per 100 checked words.")
+MIN_SCORE_OPTION = typer.Option(None, "--min-score", min=0.0, max=100.0, help="Fail the gate when the document score (0-100, higher is better) is below this (default: the policy's fitted minimum).")
+POLICY_OPTION = typer.Option(None, "--policy", help="Severity policy file written by `audit calibrate` (default: the shipped policy).")
 MIN_COVERAGE_OPTION = typer.Option(None, "--min-coverage", min=0.0, max=1.0, help="Fail the gate when less than this share (0-1) of either document's sentences aligns.")
 EXIT_ZERO_OPTION = typer.Option(False, "--exit-zero", help="Exit 0 even when the gate fails (errors still exit 2, non-counterparts 3).")
 CACHE_OPTION = typer.Option(None, "--cache", help="Folder of an on-disk embedding cache (keyed by model and text hash), shared by repeated and concurrent runs.")
@@ -62,6 +64,8 @@ def configured(
     fail_on: FailOn | None = None,
     max_penalty: float | None = None,
     min_coverage: float | None = None,
+    min_score: float | None = None,
+    policy: Path | None = None,
     baseline: Path | None = None,
     limits: Limits | None = None,
 ) -> tuple[Config, Auditor]:
@@ -71,7 +75,8 @@ def configured(
     from auditor.config import load_config
 
     settings = load_config(config).override(
-        fail_on=fail_on.value if fail_on else None, max_penalty=max_penalty, min_coverage=min_coverage, model=model, corpus=corpus
+        fail_on=fail_on.value if fail_on else None, max_penalty=max_penalty, min_coverage=min_coverage, model=model, corpus=corpus,
+        min_score=min_score, policy=policy,
     )
     known = None
     if baseline is not None:

@@ -33,7 +33,17 @@ CONTEXT_FEATURES = (
     "reference_words",  # log(1 + words of the reference text)
     "changed_share",  # words changed on the larger side over the words of the sentence
     "rarity",  # log rank of the least common changed word in the model's vocabulary (unknown: rarest)
+    "pair_changed_share",  # share of the aligned pair's words (both sides) inside some diff hunk
+    "pair_hunks",  # log(1 + hunks of the aligned pair's diff)
+    "length_ratio",  # |log(candidate words / reference words)| of the aligned pair
+    "rest_changed",  # share of the pair's words changed outside this finding's own words: 0 in an exact copy but for it
+    # The same change means more in a pair that otherwise reads the same: each family's own slope.
+    "fact_pair_changed",  # pair_changed_share for name, number and negation findings, else 0
+    "garble_pair_changed",  # ... for garble findings
+    "content_pair_changed",  # ... for meaning, wording, omission and addition findings
 )
+_FAMILY = {"name": "fact", "number": "fact", "negation": "fact", "garble": "garble",
+           "meaning": "content", "wording": "content", "omission": "content", "addition": "content"}
 FEATURES: tuple[str, ...] = CONTEXT_FEATURES + tuple(EVIDENCE_DEFAULTS)
 
 
@@ -41,17 +51,30 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def _pair_change(context: Context, entry: int) -> tuple[float, float, float, int]:
+    """How much of an aligned pair the word diff changed: share of words, hunks, length ratio."""
+    diff = context.diffs.get(entry)
+    if diff is None:
+        return 0.0, 0.0, 0.0, 0
+    cand = sum(t.is_word for t in diff.cand)
+    ref = sum(t.is_word for t in diff.ref)
+    touched = sum(t.is_word for h in diff.hunks for t in (*h.cand, *h.ref))
+    return touched / max(cand + ref, 1), math.log1p(len(diff.hunks)), abs(math.log((cand + 1) / (ref + 1))), cand + ref
+
+
 def proposal_features(proposal: Proposal, context: Context | None) -> dict[str, float]:
     """Every feature of `proposal` by name; without a context only the evidence keys and the
     texts' own lengths are known (the others take their unaligned values)."""
     cand_words, ref_words = _words(proposal.candidate_text), _words(proposal.reference_text)
     sentence, similarity, aligned = max(len(cand_words), len(ref_words)), 0.0, 0.0
-    rarity = 0.0
+    rarity = changed = hunks = ratio = 0.0
+    total = 0
     if context is not None:
         bead = context.alignment.beads[proposal.alignment] if proposal.alignment is not None else None
         if bead is not None and bead.aligned:
             aligned, similarity = 1.0, float(bead.similarity or 0.0)
             sentence = sum(len(_words(context.cand_sents[i].text)) for i in bead.candidate)
+            changed, hunks, ratio, total = _pair_change(context, proposal.alignment)
         elif bead is not None and bead.candidate:
             sentence = sum(len(_words(context.cand_sents[i].text)) for i in bead.candidate)
         unknown = len(context.vocabulary) + 1
@@ -65,7 +88,14 @@ def proposal_features(proposal: Proposal, context: Context | None) -> dict[str, 
         "reference_words": math.log1p(len(ref_words)),
         "changed_share": min(1.0, max(len(cand_words), len(ref_words)) / max(sentence, 1)),
         "rarity": rarity,
+        "pair_changed_share": changed,
+        "pair_hunks": hunks,
+        "length_ratio": ratio,
+        "rest_changed": max(0.0, changed - (len(cand_words) + len(ref_words)) / max(total, 1)) if total else 0.0,
     }
+    family = _FAMILY.get(str(proposal.category))
+    for name in ("fact", "garble", "content"):
+        features[f"{name}_pair_changed"] = changed if family == name else 0.0
     for key, default in EVIDENCE_DEFAULTS.items():
         value = proposal.evidence.get(key, default)
         features[key] = float(value) if isinstance(value, (int, float)) and math.isfinite(value) else default

@@ -4,8 +4,10 @@ Detectors only propose: a rule that fired and its evidence. `SeverityPolicy.deci
 proposal into the reported severity (or None: not reported) with a small fitted model: two logistic
 scores over the proposal's category, rule and features (auditor/detect/features.py), one for "a
 reviewer marks an error here" and one for "... a major one", each held against a fitted threshold.
-Critical is kept for the rules whose evidence falsifies a fact (a respelled name, a changed numeral,
-a flipped polarity) and needs a stricter threshold on the major score. The parameters live in a small
+Where the rest of the aligned pair is unchanged (a close copy, `close_pair`), the rule's own severity
+(`rule_severity`) holds instead. Critical is kept for the rules whose evidence falsifies a fact (a respelled name, a changed numeral,
+a flipped polarity): such a finding is critical when reviewers would likely mark an error there at all
+(the error score above the critical threshold, fitted so that few error-free lines get one). The parameters live in a small
 JSON file (policy_default.json, written by `audit calibrate`); evaluating them needs numpy only.
 """
 
@@ -28,6 +30,20 @@ CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
 POLICY_FORMAT = 1  # the layout of the JSON file; bump when a key changes meaning
 DEFAULT_POLICY_PATH = Path(__file__).with_name("policy_default.json")
 OUTCOMES = ("error", "major")
+
+# What each rule's evidence means where the candidate is otherwise a close copy of the reference (the
+# rest of the aligned pair unchanged): there every diff hunk is a deliberate change, so the rule's own
+# severity holds. Elsewhere (an independent reference, a loose paraphrase) the fitted model decides.
+RULE_SEVERITIES = {
+    "name.respelled": "critical", "name.respelled.recurring": "critical", "name.variant": "minor", "name.variant.recurring": "minor",
+    "name.two_spellings": "major", "number.changed": "critical", "number.added": "critical", "number.missing": "critical",
+    "number.plural": None, "negation.lost": "critical", "negation.added": "critical",
+    "meaning.modality": "major", "meaning.entity": "major", "meaning.modifier": "major", "meaning.model": "major",
+    "wording.model": "minor", "wording.hedge": "minor", "addition.clause": "major", "addition.detail": "minor",
+    "addition.sentence": "major", "omission.clause": "major", "omission.detail": "minor", "omission.sentence": "major",
+    "omission.cut_off": "major", "garble.fragment": "major", "garble.mid_clause": "major", "garble.cut_off": "major",
+    "garble.stray_stop": "major", "garble.broken_possessive": "major", "garble.doubled": "minor", "garble.merged": "minor",
+}
 
 
 class PolicyError(AuditError):
@@ -108,9 +124,13 @@ class SeverityPolicy:
             return proposal.configured
         if proposal.rule in self.overrides:
             return self.overrides[proposal.rule]
+        x = proposal_features(proposal, context)
+        table = self.data.get("rule_severity", {})
+        if proposal.rule in table and x["aligned"] and x["rest_changed"] <= self.data.get("close_pair", -1.0):
+            return None if table[proposal.rule] is None else Severity(table[proposal.rule])
         p = self.probabilities(proposal, context)
         t = self.thresholds
-        if proposal.rule in self.data["critical_rules"] and p["major"] >= t["critical"]:
+        if proposal.rule in self.data["critical_rules"] and p["error"] >= t["critical"]:
             return CRITICAL
         if p["major"] >= t["major"]:
             return MAJOR

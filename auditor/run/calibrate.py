@@ -6,7 +6,8 @@ Input, one JSON object a line (`.jsonl`, or `.jsonl.gz`), the MQM dev set's docu
 `severity`: Major or Minor, Critical counts as Major; `span_side` "reference" puts the span in the
 reference instead), optionally `doc_seg_idx` on an error and `candidate_seg_offsets` (the units
 whose error-free share the thresholds are held to; default: the candidate's lines), `dataset`
-(thresholds must hold in each; default: the file's name), `doc_id` (pairs of one id are kept in one
+(thresholds must hold in each; default: the file's name), `facts` (true: a Major error under a
+name, number or negation finding is a falsified fact, which must stay critical), `doc_id` (pairs of one id are kept in one
 cross-validation fold) and `mqm_per_word` (the reviewers' document score, lower is better; the
 document score's constants are fitted on it where present).
 """
@@ -55,6 +56,7 @@ class Pair:
     word_coverage: float
     mean_similarity: float  # word-weighted over the candidate's aligned sentences
     checked_words: int
+    facts: bool = False  # its major errors on fact rules are falsified facts (critical), as planted by a generator
     rows: list[int] = field(default_factory=list)
 
 
@@ -167,7 +169,7 @@ def _pair(record: dict, context, number: int) -> Pair:
     return Pair(
         dataset=record["dataset"], group=f"{record['dataset']}|{record.get('doc_id', number)}", units=len(units),
         unit_human=human, unit_major=major, human_per_word=float(per_word) if isinstance(per_word, (int, float)) else None,
-        word_coverage=checked / max(words, 1), mean_similarity=sim_words / max(checked, 1), checked_words=int(checked),
+        facts=bool(record.get("facts", False)), word_coverage=checked / max(words, 1), mean_similarity=sim_words / max(checked, 1), checked_words=int(checked),
     )
 
 

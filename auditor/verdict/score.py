@@ -22,13 +22,14 @@ POINTS = {str(s): float(p) for s, p in PENALTY_POINTS.items()}
 DEFAULT_SCORE_PARAMS = {"similarity_floor": 0.5, "penalty_scale": 40.0}
 
 
-def document_score(mean_similarity: float, word_coverage: float, penalty: float, params: Mapping[str, float] | None = None) -> float:
+def document_score(mean_similarity: float, word_coverage: float, penalty: float, params: Mapping[str, float | None] | None = None) -> float:
     """100 x (share of candidate words aligned) x (how far the aligned similarity clears the floor,
-    0 at `similarity_floor`, 1 at identity) x exp(-penalty / `penalty_scale`)."""
+    0 at `similarity_floor`, 1 at identity) x exp(-penalty / `penalty_scale`), that last factor 1 when the scale is None (the fit found
+    the penalty adds nothing to the ranking)."""
     params = params or DEFAULT_SCORE_PARAMS
-    floor, scale = float(params["similarity_floor"]), float(params["penalty_scale"])
+    floor, scale = float(params["similarity_floor"]), params["penalty_scale"]
     closeness = min(1.0, max(0.0, (mean_similarity - floor) / (1.0 - floor)))
-    return 100.0 * word_coverage * closeness * math.exp(-penalty / scale)
+    return 100.0 * word_coverage * closeness * (1.0 if scale is None else math.exp(-penalty / float(scale)))
 
 
 @dataclass(frozen=True)
