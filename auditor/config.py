@@ -45,7 +45,7 @@ class Config:
     fail_on: str = "major"
     max_penalty: float | None = None
     min_coverage: float | None = None
-    min_score: float | None = None  # None: the policy's fitted minimum score
+    min_score: float | None = None  # None: no score gate (the policy file recommends one: gate.min_score)
     policy: Path | None = None  # a policy file from `audit calibrate`; None: the shipped one
     model: str | None = None
     corpus: Path = DEFAULT_CORPUS
@@ -60,11 +60,9 @@ class Config:
         return SeverityPolicy.load(self.policy) if self.policy is not None else SeverityPolicy()
 
     def score_options(self, policy: SeverityPolicy | None = None) -> ScoreOptions:
-        """The gate; without a --min-score of its own it takes the policy's fitted minimum score."""
-        min_score = self.min_score
-        if min_score is None:
-            min_score = (policy or self.severity_policy()).data.get("gate", {}).get("min_score")
-        return ScoreOptions(fail_on=self.fail_on, max_penalty=self.max_penalty, min_coverage=self.min_coverage, min_score=min_score)
+        """The gate. The policy's fitted minimum score (`gate.min_score` in its file) is a recommendation
+        the README reports, not a default: the CLI and the Python API gate the same way unless asked."""
+        return ScoreOptions(fail_on=self.fail_on, max_penalty=self.max_penalty, min_coverage=self.min_coverage, min_score=self.min_score)
 
     def auditor(
         self,

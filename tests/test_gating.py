@@ -32,7 +32,7 @@ def test_identical_documents_pass_with_exit_0(cli, tmp_path):
     assert out.stderr == ""
     summary = json.loads(out.stdout)["summary"]
     assert summary["verdict"] == "pass"
-    assert summary["gate"] == {"passed": True, "reasons": [], "fail_on": "major", "max_penalty": None, "min_coverage": None}
+    assert summary["gate"] == {"passed": True, "reasons": [], "fail_on": "major", "max_penalty": None, "min_coverage": None, "min_score": None}
 
 
 def test_penalty_and_coverage_thresholds_fail_the_gate(cli):
@@ -135,7 +135,7 @@ def test_command_line_beats_config_file_beats_defaults(cli, project):
     "content, message",
     [
         ('fail-on = "huge"\n', "fail-on must be one of critical, major, minor, never (got 'huge')"),
-        ('fail_on = "major"\n', "unknown key 'fail_on' in the top level (known: fail-on, max-penalty, min-coverage, model, corpus, accepted-wording, glossary)"),
+        ('fail_on = "major"\n', "unknown key 'fail_on' in the top level (known: fail-on, max-penalty, min-coverage, min-score, policy, model, corpus, accepted-wording, glossary)"),
         ("min-coverage = 2\n", "min-coverage must be a finite number between 0 and 1 (got 2)"),
         ('accepted-wording = ["amnesty"]\n', 'accepted-wording must be a list of pairs of words, e.g. [["amnesty", "pardon"]]'),
         ('[[glossary]]\nrequired = ["x"]\n', "glossary entry 1 needs a term (the reference's wording)"),

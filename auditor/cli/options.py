@@ -32,7 +32,7 @@ CORPUS_OPTION = typer.Option(None, "--corpus", help="Folder where seed ids are l
 MODEL_OPTION = typer.Option(None, "--model", help="Local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2).")
 FAIL_ON_OPTION = typer.Option(None, "--fail-on", help="Lowest severity that fails the gate; never: report only (default: major).")
 MAX_PENALTY_OPTION = typer.Option(None, "--max-penalty", min=0.0, help="Fail the gate above this many penalty points per 100 checked words.")
-MIN_SCORE_OPTION = typer.Option(None, "--min-score", min=0.0, max=100.0, help="Fail the gate when the document score (0-100, higher is better) is below this (default: the policy's fitted minimum).")
+MIN_SCORE_OPTION = typer.Option(None, "--min-score", min=0.0, max=100.0, help="Fail the gate when the document score (0-100, higher is better) is below this (the shipped policy recommends 79.5 with --fail-on never).")
 POLICY_OPTION = typer.Option(None, "--policy", help="Severity policy file written by `audit calibrate` (default: the shipped policy).")
 MIN_COVERAGE_OPTION = typer.Option(None, "--min-coverage", min=0.0, max=1.0, help="Fail the gate when less than this share (0-1) of either document's sentences aligns.")
 EXIT_ZERO_OPTION = typer.Option(False, "--exit-zero", help="Exit 0 even when the gate fails (errors still exit 2, non-counterparts 3).")
