@@ -106,7 +106,7 @@ def test_config_is_found_upward_and_sets_thresholds_corpus_wording_and_glossary(
     assert data["candidate"]["path"] == str(project / "corpus" / CANDIDATE.name)
     summary = data["summary"]
     assert summary["verdict"] == "incomplete"
-    assert summary["gate"] == {"passed": True, "reasons": [], "fail_on": "never", "max_penalty": 200.0, "min_coverage": None}
+    assert summary["gate"] == {"passed": True, "reasons": [], "fail_on": "never", "max_penalty": 200.0, "min_coverage": None, "min_score": None}
     assert summary["suppressed"] == {"accepted_wording": 1, "baseline": 0}
     assert not [f for f in data["findings"] if "pardon" in f["candidate_text"]]
     (term,) = [f for f in data["findings"] if f["category"] == "terminology"]
