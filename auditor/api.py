@@ -168,7 +168,7 @@ class Auditor:
     def from_config(cls, config: "Config | str | Path | None" = None, **options: Any) -> "Auditor":
         """An Auditor as `audit compare` would build it: a loaded configuration (or the file at that
         path; None: audit.toml / [tool.audit] found from here upward, else the defaults), with any of
-        the CLI's settings on top: fail_on, max_penalty, min_coverage, model, encoder, glossary,
+        the CLI's settings on top: fail_on, max_penalty, min_coverage, min_score, policy, model, encoder, glossary,
         accepted_wording (the configuration file's keys, in Python spelling), and cache, device."""
         from auditor.config import Config, load_config
 

@@ -76,7 +76,7 @@ def render(
         _unverified(console, result, verbose)
         _totals(console, result)
     if signature_line(result):
-        console.print(Text(f"signature: {signature_line(result)}"))
+        console.print(Text(f"signature: {signature_line(result)}"), soft_wrap=True)  # one line, however narrow
     console.print(Text(f"why: {visible(s.reason)}"))
     verdict = Text("verdict: ")
     verdict.append(s.verdict.upper(), style=VERDICT_STYLE.get(s.verdict, ""))
