@@ -59,14 +59,16 @@ def test_hand_fixed_rules_win_over_the_model():
 
 
 def test_a_low_similarity_pair_is_a_sentence_level_proposal_whose_severity_falls_with_similarity():
-    decided = []
+    decided, majors = [], []
     for similarity in (0.2, 0.5, 0.9, 0.99):
         context = make_context("The cat sat on the mat near the door.", "Stocks fell sharply in early trading on Monday.")
         object.__setattr__(context.alignment.beads[0], "similarity", similarity)
         proposals = DetectorSet.build(names=["similarity"]).propose(context)
         decided.append([(p.rule, FITTED.decide(p, context)) for p in proposals])
+        majors += [FITTED.probabilities(p, context)["major"] for p in proposals]
         assert all(SeverityPolicy().decide(p, context) is None for p in proposals)  # the table does not report it
-    assert decided == [[("meaning.sentence", "major")], [("meaning.sentence", "minor")], [("meaning.sentence", "minor")], []]
+    assert decided == [[("meaning.sentence", "major")]] * 3 + [[]]  # no proposal at all above 0.95 similarity
+    assert majors == sorted(majors, reverse=True) and majors[0] > majors[-1]
 
 
 def test_evaluating_a_policy_needs_no_scikit_learn():
@@ -153,7 +155,7 @@ def test_min_score_fails_the_gate_below_it(seed_pair, minimum, fails):
     from auditor.verdict.score import ScoreOptions, summarise
 
     r = seed_pair
-    s = summarise(r.alignment, r.candidate_sentences, r.reference_sentences, r.findings, ScoreOptions(fail_on="never", min_score=minimum),
+    s = summarise(r.alignment, r.candidate_sentences, r.reference_sentences, r.findings, ScoreOptions(fail_on="never", min_coverage=0.0, min_score=minimum),
                   score_params=SeverityPolicy().score_params)
     assert s.score == pytest.approx(r.summary.score)
     assert (s.reasons == (f"score {s.score:.1f} below the minimum 100",)) is fails and (s.verdict == "fail") is fails

@@ -69,7 +69,9 @@ DEFAULT_SEVERITIES: Mapping[str, Severity | None] = MappingProxyType({
     "terminology.forbidden": MAJOR,  # the glossary entry's own severity wins (see decide)
     "terminology.required": MAJOR,
 })
-RULE_SEVERITIES = {rule: None if s is None else s.value for rule, s in DEFAULT_SEVERITIES.items() if not rule.startswith("terminology.")}
+# The severities a fitted policy keeps on close copies (`close_pair`): the table's, but for the glossary's
+# rules (their own severity) and the sentence-level proposal, which covers the whole pair and is the model's alone.
+RULE_SEVERITIES = {r: None if s is None else s.value for r, s in DEFAULT_SEVERITIES.items() if r.partition(".")[0] != "terminology" and r != "meaning.sentence"}
 RULES_POLICY = "rules"  # the default: the table above, by name
 RULES_VERSION = 1  # bump when a severity in DEFAULT_SEVERITIES changes
 
