@@ -81,6 +81,11 @@ def test_evaluating_a_policy_needs_no_scikit_learn():
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, env={"PYTHONPATH": str(ROOT), "PATH": ""})
 
 
+def test_an_unknown_policy_name_is_refused_naming_the_shipped_ones():
+    with pytest.raises(PolicyError, match="nosuch: no such policy \\(shipped: rules, mqm-zhen;"):
+        SeverityPolicy.named("nosuch")
+
+
 @pytest.mark.parametrize("content, message", [("{", "not a severity policy"), ('{"format": 9}', "format must be 1")])
 def test_a_bad_policy_file_is_refused_naming_it(tmp_path, content, message):
     path = tmp_path / "policy.json"

@@ -138,6 +138,9 @@ class SeverityPolicy:
         """A shipped policy by name ("rules", "mqm-zhen") or a policy file by path."""
         if isinstance(name_or_path, str) and is_policy_name(name_or_path):
             return cls() if name_or_path == RULES_POLICY else cls(shipped_data(name_or_path))
+        if isinstance(name_or_path, str) and not Path(name_or_path).exists() and not {"/", "."} & set(name_or_path):
+            shipped = ", ".join([RULES_POLICY, *sorted(p.stem for p in POLICIES.glob("*.json"))])
+            raise PolicyError(f"{name_or_path}: no such policy (shipped: {shipped}; or give a policy file's path)")
         return cls.load(name_or_path)
 
     @property
