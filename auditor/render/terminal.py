@@ -34,7 +34,7 @@ SEVERITY_STYLE = {"critical": "bold red", "major": "yellow", "minor": "cyan"}
 VERDICT_STYLE = {"pass": "bold green", "incomplete": "bold yellow", "fail": "bold red", "not_counterparts": "bold magenta"}
 MARK_STYLE = {"deleted": "red strike", "inserted": "bold green"}
 MARK_PLAIN = {"deleted": ("[-", "-]"), "inserted": ("{+", "+}")}  # wdiff's markers: readable without colour
-FALLBACK_WIDTH = 120  # piped output with no COLUMNS: wide enough for the signature line
+FALLBACK_WIDTH = 140  # piped output with no COLUMNS: wide enough for the signature line (policy included)
 
 
 def clean(text: str, width: int) -> str:
@@ -76,7 +76,7 @@ def render(
         _unverified(console, result, verbose)
         _totals(console, result)
     if signature_line(result):
-        console.print(Text(f"signature: {signature_line(result)}"), soft_wrap=True)  # one line, however narrow
+        console.print(Text(f"signature: {signature_line(result)}"))
     console.print(Text(f"why: {visible(s.reason)}"))
     verdict = Text("verdict: ")
     verdict.append(s.verdict.upper(), style=VERDICT_STYLE.get(s.verdict, ""))
