@@ -105,17 +105,13 @@ class Auditor:
         encoder = encoder or self.encoder()
         embedder = encoder.embedder
         cand_sents, ref_sents = pair.candidate_sentences, pair.reference_sentences
-        alignment = align(cand_vectors, ref_vectors, cand_sents, ref_sents, self.align_options)
-        diffs = {
-            k: diff_group(k, [cand_sents[i] for i in bead.candidate], [ref_sents[j] for j in bead.reference])
-            for k, bead in enumerate(alignment.beads)
-            if bead.aligned
-        }
-        context = self.context(pair, alignment, encoder, diffs)
+        context = self.analyse(pair, cand_vectors, ref_vectors, encoder)
+        alignment, diffs = context.alignment, context.diffs
         findings, accepted = accept_wording(self.detectors.run(context), self.accepted_wording)
         findings, known = self.baseline.split(findings) if self.baseline else (findings, [])
         summary = summarise(
-            alignment, cand_sents, ref_sents, findings, self.score_options, {"accepted_wording": accepted, "baseline": len(known)}
+            alignment, cand_sents, ref_sents, findings, self.score_options, {"accepted_wording": accepted, "baseline": len(known)},
+            self.detectors.policy.score_params,
         )
         findings = findings if summary.counterparts else []  # between unrelated texts a finding means nothing
         segmenter = getattr(self.segmenter, "name", type(self.segmenter).__name__)
@@ -130,8 +126,19 @@ class Auditor:
             model=embedder.name,
             segmenter=segmenter,
             diffs=diffs,
-            signature=Signature.create(embedder.name, segmenter, self.align_options, self.score_options, self.detector_settings()),
+            signature=Signature.create(embedder.name, segmenter, self.align_options, self.score_options, self.detector_settings(), self.detectors.policy.describe()),
         )
+
+    def analyse(self, pair: PreparedPair, cand_vectors: np.ndarray, ref_vectors: np.ndarray, encoder: "Encoder") -> Context:
+        """Align and diff a prepared pair: the context the detectors (and a policy's calibration) look at."""
+        cand_sents, ref_sents = pair.candidate_sentences, pair.reference_sentences
+        alignment = align(cand_vectors, ref_vectors, cand_sents, ref_sents, self.align_options)
+        diffs = {
+            k: diff_group(k, [cand_sents[i] for i in bead.candidate], [ref_sents[j] for j in bead.reference])
+            for k, bead in enumerate(alignment.beads)
+            if bead.aligned
+        }
+        return self.context(pair, alignment, encoder, diffs)
 
     def context(
         self, pair: PreparedPair, alignment: Alignment, encoder: "Encoder", diffs: dict[int, GroupDiff] | None = None
@@ -147,7 +154,7 @@ class Auditor:
         """`result` without the findings `baseline` knows, its verdict decided again on what is left."""
         kept, suppressed = baseline.split(result.findings)
         counts = {**result.summary.suppressed, "baseline": result.summary.suppressed.get("baseline", 0) + len(suppressed)}
-        summary = summarise(result.alignment, result.candidate_sentences, result.reference_sentences, kept, self.score_options, counts)
+        summary = summarise(result.alignment, result.candidate_sentences, result.reference_sentences, kept, self.score_options, counts, self.detectors.policy.score_params)
         kept = kept if summary.counterparts else []
         return replace(result, findings=kept, summary=summary)
 
@@ -162,7 +169,7 @@ class Auditor:
     def from_config(cls, config: "Config | str | Path | None" = None, **options: Any) -> "Auditor":
         """An Auditor as `audit compare` would build it: a loaded configuration (or the file at that
         path; None: audit.toml / [tool.audit] found from here upward, else the defaults), with any of
-        the CLI's settings on top: fail_on, max_penalty, min_coverage, model, encoder, glossary,
+        the CLI's settings on top: fail_on, max_penalty, min_coverage, min_score, policy, model, encoder, glossary,
         accepted_wording (the configuration file's keys, in Python spelling), and cache, device."""
         from auditor.config import Config, load_config
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from auditor.verdict.baseline import Baseline
 from auditor.domain import SEVERITIES, FailOn
 from auditor.detect.glossary import GlossaryEntry
+from auditor.detect.policy import SeverityPolicy, is_policy_name
 from auditor.pipeline.embed import DEFAULT_MODEL, BACKENDS
 from auditor.errors import AuditError
 from auditor.io.load import DEFAULT_CORPUS, Limits
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from auditor.api import Auditor
 
 CONFIG_NAMES = ("audit.toml", "pyproject.toml")
-KEYS = ("fail-on", "max-penalty", "min-coverage", "read-timeout", "model", "encoder", "corpus", "accepted-wording", "glossary")
+KEYS = ("fail-on", "max-penalty", "min-coverage", "min-score", "policy", "read-timeout", "model", "encoder", "corpus", "accepted-wording", "glossary")
 GLOSSARY_KEYS = ("term", "required", "forbidden", "severity")
 
 
@@ -46,6 +47,8 @@ class Config:
     max_penalty: float | None = None
     min_coverage: float | None = DEFAULT_MIN_COVERAGE
     read_timeout: float = READ_TIMEOUT  # seconds a remote document or manifest may take to read
+    min_score: float | None = None  # None: no score gate
+    policy: str | Path | None = None  # a shipped policy's name or a policy file from `audit calibrate`; None: the rule table
     model: str | None = None
     encoder: str | None = None  # auto, onnx or torch (see embed.resolve_backend)
     corpus: Path = DEFAULT_CORPUS
@@ -56,8 +59,13 @@ class Config:
         """These settings with every option that was given (not None) taking precedence."""
         return replace(self, **{k: v for k, v in options.items() if v is not None})
 
-    def score_options(self) -> ScoreOptions:
-        return ScoreOptions(fail_on=self.fail_on, max_penalty=self.max_penalty, min_coverage=self.min_coverage)
+    def severity_policy(self) -> SeverityPolicy:
+        return SeverityPolicy.named(self.policy) if self.policy is not None else SeverityPolicy()
+
+    def score_options(self, policy: SeverityPolicy | None = None) -> ScoreOptions:
+        """The gate. The policy's fitted minimum score (`gate.min_score` in its file) is a recommendation
+        the README reports, not a default: the CLI and the Python API gate the same way unless asked."""
+        return ScoreOptions(fail_on=self.fail_on, max_penalty=self.max_penalty, min_coverage=self.min_coverage, min_score=self.min_score)
 
     def auditor(
         self,
@@ -68,11 +76,14 @@ class Config:
     ) -> "Auditor":
         """An Auditor with these settings (the model is loaded on its first comparison)."""
         from auditor.api import Auditor
+        from auditor.detect import DetectorSet
 
+        policy = self.severity_policy()
         return Auditor(
             model=self.model,
             backend=self.encoder,
-            score_options=self.score_options(),
+            score_options=self.score_options(policy),
+            detectors=DetectorSet(policy=policy),
             glossary=self.glossary,
             accepted_wording=self.accepted_wording,
             baseline=baseline,
@@ -144,6 +155,12 @@ def _parse(table: Any, path: Path, where: str) -> Config:
         settings["min_coverage"] = _number(table["min-coverage"], "min-coverage", fail, 0.0, 1.0)
     if "read-timeout" in table:
         settings["read_timeout"] = _number(table["read-timeout"], "read-timeout", fail, 0.0, None, positive=True)
+    if "min-score" in table:
+        settings["min_score"] = _number(table["min-score"], "min-score", fail, 0.0, 100.0)
+    if "policy" in table:
+        if not isinstance(table["policy"], str) or not table["policy"].strip():
+            raise fail("policy must be a non-empty string (a shipped policy's name or a policy file)")
+        settings["policy"] = table["policy"] if is_policy_name(table["policy"]) else path.parent / table["policy"]
     for key in ("model", "corpus"):
         if key in table and (not isinstance(table[key], str) or not table[key].strip()):
             raise fail(f"{key} must be a non-empty string (a folder)")

@@ -1,10 +1,11 @@
 """The signature of a run, in the spirit of sacrebleu's: everything that decides the findings and
 the verdict besides the two texts (tool version, model, segmenter, aligner options, gate and score
-options, every detector's parameters), so two reports say at a glance whether they are comparable.
+options, every detector's parameters, the severity policy), so two reports say at a glance whether they are comparable.
 
-One line for people, `auditor:0.1.0|model:…|seg:…|align:default|gate:fail_on=major|det:1a2b3c4d`,
-lists the options that differ from this version's defaults (the version pins them) and a short
-hash of the detector parameters; `to_dict()` holds every value, in sorted order.
+One line for people, `auditor:0.1.0|model:…|seg:…|align:default|gate:fail_on=major|det:1a2b3c4d|policy:rules-1`,
+lists the options that differ from this version's defaults (the version pins them), a short
+hash of the detector parameters and the policy (`name-version`, plus `@hash` of its file unless it
+is the shipped one); `to_dict()` holds every value, in sorted order.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class Signature:
     align: dict = field(hash=False)  # AlignOptions fields
     gate: dict = field(hash=False)  # ScoreOptions fields: the gate (fail_on, max_penalty, min_coverage) and the scoring margins
     detectors: dict = field(hash=False)  # each detector's parameters, by detector name
+    policy: dict = field(default_factory=dict, hash=False)  # the severity policy: name, version, file hash
 
     @classmethod
     def create(
@@ -69,8 +71,21 @@ class Signature:
         align_options: AlignOptions,
         score_options: ScoreOptions,
         detectors: Mapping[str, Any],
+        policy: Mapping[str, Any] | None = None,
     ) -> Signature:
-        return cls(__version__, model, segmenter, plain(align_options), plain(score_options), plain(detectors))
+        return cls(__version__, model, segmenter, plain(align_options), plain(score_options), plain(detectors), plain(policy or {}))
+
+    @property
+    def policy_line(self) -> str:
+        """`rules-1` for the default table, `mqm-zhen-N` for a shipped fitted policy; `name-version@hash` for any other."""
+        if not self.policy:
+            return "none"
+        from auditor.detect.policy import FITTED_POLICY, SeverityPolicy
+
+        line = f"{self.policy['name']}-{self.policy['version']}"
+        shipped_hashes = (SeverityPolicy().file_hash, SeverityPolicy.named(FITTED_POLICY).file_hash)
+        shipped = self.policy.get("hash") in shipped_hashes and not self.policy.get("overrides")
+        return line if shipped else f"{line}@{self.policy.get('hash')}"
 
     @property
     def detectors_hash(self) -> str:
@@ -80,7 +95,7 @@ class Signature:
     def __str__(self) -> str:
         align = _changes(self.align, plain(AlignOptions()))
         gate = _changes(self.gate, plain(ScoreOptions()), always=("fail_on",))
-        return f"auditor:{self.version}|model:{self.model}|seg:{self.segmenter}|align:{align}|gate:{gate}|det:{self.detectors_hash}"
+        return f"auditor:{self.version}|model:{self.model}|seg:{self.segmenter}|align:{align}|gate:{gate}|det:{self.detectors_hash}|policy:{self.policy_line}"
 
     def to_dict(self) -> dict:
         """Every value, keys sorted, plus the one-line form: the same run gives the same bytes."""
@@ -93,6 +108,7 @@ class Signature:
                 "gate": self.gate,
                 "detectors": self.detectors,
                 "detectors_hash": self.detectors_hash,
+                "policy": self.policy,
                 "line": str(self),
             }
         )

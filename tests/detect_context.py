@@ -41,6 +41,12 @@ def bag_of_words(texts: list[str]) -> np.ndarray:
     return vectors / np.where(norms == 0, 1.0, norms)
 
 
+def _similarity(cand_sents, ref_sents, c, r) -> float:
+    """The stand-in encoder's cosine of the two sides of an entry, as the aligner would record it."""
+    a, b = bag_of_words([" ".join(cand_sents[i].text for i in c), " ".join(ref_sents[j].text for j in r)])
+    return float(a @ b)
+
+
 def make_context(
     cand: str,
     ref: str,
@@ -54,7 +60,7 @@ def make_context(
         n, m = len(cand_sents), len(ref_sents)
         beads = [((i,), (i,)) for i in range(min(n, m))]
         beads += [((i,), ()) for i in range(m, n)] + [((), (j,)) for j in range(n, m)]
-    entries = [Bead(tuple(c), tuple(r), 1.0 if c and r else None, 1.0) for c, r in beads]
+    entries = [Bead(tuple(c), tuple(r), _similarity(cand_sents, ref_sents, c, r) if c and r else None, 1.0) for c, r in beads]
     alignment = Alignment(entries, NullModel(0.0, 1.0, 0.5, 1), np.zeros((len(cand_sents), 2)), np.zeros((len(ref_sents), 2)))
     diffs = {
         k: diff_group(k, [cand_sents[i] for i in b.candidate], [ref_sents[j] for j in b.reference])

@@ -38,8 +38,9 @@ def test_compare_takes_every_cli_setting(auditor):
     reference = "The committee approved the budget of 15 million dollars on Monday. It met in Paris."
     import auditor as package
 
-    strict = package.compare(candidate, reference, config=Config(), max_penalty=0.5, min_coverage=1.0, fail_on="never")
-    assert strict.summary.options.gate_dict() == {"fail_on": "never", "max_penalty": 0.5, "min_coverage": 1.0}
+    strict = package.compare(candidate, reference, config=Config(), max_penalty=0.5, min_coverage=1.0, fail_on="never", min_score=99.0, policy="mqm-zhen")
+    assert strict.summary.options.gate_dict() == {"fail_on": "never", "max_penalty": 0.5, "min_coverage": 1.0, "min_score": 99.0}
+    assert strict.signature.policy["name"] == "mqm-zhen" and "score " in " ".join(strict.summary.reasons)
     assert strict.summary.verdict == "fail" and strict.summary.reasons[0].startswith("penalty ")
     glossary = [GlossaryEntry("committee", required=("panel",))]
     checked = package.Auditor.from_config(Config(), glossary=glossary, accepted_wording=[("Paris", "Lyon")])
@@ -56,5 +57,5 @@ def test_compare_files_and_the_configuration_file(tmp_path):
     config.write_text('fail-on = "never"\nmax-penalty = 1000\nmin-coverage = 0\n', encoding="utf-8")
     checker = package.Auditor.from_config(config)
     result = checker.compare_files("000", "001", SEEDS)
-    assert result.summary.options.gate_dict() == {"fail_on": "never", "max_penalty": 1000.0, "min_coverage": 0.0}
+    assert result.summary.options.gate_dict() == {"fail_on": "never", "max_penalty": 1000.0, "min_coverage": 0.0, "min_score": None}
     assert result.summary.verdict == "incomplete"

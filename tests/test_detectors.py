@@ -304,6 +304,13 @@ def test_a_policy_without_the_rule_refuses():
         outcomes("It cost 5 dollars.", "It cost 6 dollars.", ["number"], policy=SeverityPolicy({}))
 
 
+def test_the_fitted_policy_knows_every_rule_or_its_category():
+    """Rules the fitted model never saw fall back to their category; terminology carries the glossary's own severity."""
+    model = SeverityPolicy.named("mqm-zhen").data["models"]["major"]
+    rules = {rule for cls in DETECTORS.values() for rule in cls.rules if not rule.startswith("terminology.")}
+    assert all(rule in model["rule"] or rule.partition(".")[0] in model["category"] for rule in rules)
+
+
 def test_the_rule_stays_out_of_the_json():
     (finding,) = DetectorSet.build(names=["number"]).run(make_context("It cost 5 dollars.", "It cost 6 dollars."))
     assert finding.rule == "number.changed"

@@ -115,7 +115,7 @@ def test_every_format_carries_the_signature(seed_pair):
 
     signature = seed_pair.signature
     line = str(signature)
-    assert line == f"auditor:{signature.version}|model:all-MiniLM-L6-v2|seg:punkt-2.2.1|align:default|gate:fail_on=major|det:{signature.detectors_hash}"
+    assert line == f"auditor:{signature.version}|model:all-MiniLM-L6-v2|seg:punkt-2.2.1|align:default|gate:fail_on=major|det:{signature.detectors_hash}|policy:rules-1"
     tool = json.loads(render(seed_pair, "json"))["tool"]
     assert (tool["name"], tool["model"], tool["segmenter"]) == ("auditor", "all-MiniLM-L6-v2", "punkt-2.2.1")
     assert tool["signature"] == signature.to_dict() and tool["signature"]["line"] == line
@@ -145,13 +145,14 @@ def test_the_signature_changes_with_every_option(auditor):
     assert default != never and never.gate["fail_on"] == "never"
     assert str(never) == str(default).replace("gate:fail_on=major", "gate:fail_on=never")
     base = dict(model="m", segmenter="s", align_options=AlignOptions(), score_options=ScoreOptions(), detectors={})
-    assert Signature.create(**base) == Signature.create(**base) and str(Signature.create(**base)).endswith("|align:default|gate:fail_on=major|det:44136fa3")
+    assert Signature.create(**base) == Signature.create(**base) and str(Signature.create(**base)).endswith("|align:default|gate:fail_on=major|det:44136fa3|policy:none")
     variants = [
         {"align_options": AlignOptions(null_z=2.5)},
         {"score_options": ScoreOptions(max_penalty=5.0)},
         {"detectors": {"numbers": {"tolerance": 0.01}}},
         {"model": "other"},
         {"segmenter": "other"},
+        {"policy": {"name": "newsroom", "version": 1, "hash": "abc"}},
     ]
     lines = {str(Signature.create(**{**base, **change})) for change in variants}
     assert len(lines) == len(variants) and str(Signature.create(**base)) not in lines

@@ -33,7 +33,7 @@ def test_identical_documents_pass_with_exit_0(cli, tmp_path):
     assert out.stderr == ""
     summary = json.loads(out.stdout)["summary"]
     assert summary["verdict"] == "pass"
-    assert summary["gate"] == {"passed": True, "reasons": [], "fail_on": "major", "max_penalty": None, "min_coverage": 0.5}
+    assert summary["gate"] == {"passed": True, "reasons": [], "fail_on": "major", "max_penalty": None, "min_coverage": 0.5, "min_score": None}
 
 
 def test_penalty_and_coverage_thresholds_fail_the_gate(cli):
@@ -134,7 +134,7 @@ def test_config_is_found_upward_and_sets_thresholds_corpus_wording_and_glossary(
     assert data["candidate"]["path"] == str(project / "corpus" / CANDIDATE.name)
     summary = data["summary"]
     assert summary["verdict"] == "incomplete"
-    assert summary["gate"] == {"passed": True, "reasons": [], "fail_on": "never", "max_penalty": 200.0, "min_coverage": 0.0}
+    assert summary["gate"] == {"passed": True, "reasons": [], "fail_on": "never", "max_penalty": 200.0, "min_coverage": 0.0, "min_score": None}
     assert summary["suppressed"] == {"accepted_wording": 1, "baseline": 0}
     assert not [f for f in data["findings"] if "pardon" in f["candidate_text"]]
     (term,) = [f for f in data["findings"] if f["category"] == "terminology"]
@@ -165,7 +165,7 @@ def test_command_line_beats_config_file_beats_defaults(cli, project):
     "content, message",
     [
         ('fail-on = "huge"\n', "fail-on must be one of critical, major, minor, never (got 'huge')"),
-        ('fail_on = "major"\n', "unknown key 'fail_on' in the top level (known: fail-on, max-penalty, min-coverage, read-timeout, model, encoder, corpus, accepted-wording, glossary)"),
+        ('fail_on = "major"\n', "unknown key 'fail_on' in the top level (known: fail-on, max-penalty, min-coverage, min-score, policy, read-timeout, model, encoder, corpus, accepted-wording, glossary)"),
         ("min-coverage = 2\n", "min-coverage must be a finite number between 0 and 1 (got 2)"),
         ('accepted-wording = ["amnesty"]\n', 'accepted-wording must be a list of pairs of words, e.g. [["amnesty", "pardon"]]'),
         ('[[glossary]]\nrequired = ["x"]\n', "glossary entry 1 needs a term (the reference's wording)"),

@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from auditor.cli import batch, compare, match
+from auditor.cli import batch, calibrate, compare, match
 from auditor.errors import AuditError, ExitCode
 
 app = typer.Typer(
@@ -41,7 +41,7 @@ def _root(
     """Audit machine-translated text against its clean counterpart."""
 
 
-for _command in (compare.compare, batch.batch, match.match):  # in the order `audit --help` lists them
+for _command in (compare.compare, batch.batch, match.match, calibrate.calibrate):  # in the order `audit --help` lists them
     app.command()(_command)
 
 

@@ -11,8 +11,8 @@ import typer
 
 from auditor.cli.options import (
     CACHE_OPTION, CONFIG_OPTION, DEVICE_OPTION, ENCODER_OPTION, EXIT_ZERO_OPTION, FAIL_ON_OPTION, MAX_PENALTY_OPTION,
-    MIN_COVERAGE_OPTION, MODEL_OPTION, QUIET_OPTION, READ_TIMEOUT_OPTION, VERBOSE_OPTION, BASELINE_OPTION, Device, EncoderChoice,
-    Verbosity, configured, emit, note,
+    MIN_COVERAGE_OPTION, MIN_SCORE_OPTION, MODEL_OPTION, POLICY_OPTION, QUIET_OPTION, READ_TIMEOUT_OPTION, VERBOSE_OPTION, BASELINE_OPTION,
+    Device, EncoderChoice, Verbosity, configured, emit, note,
 )
 from auditor.domain import FailOn
 
@@ -47,6 +47,8 @@ def batch(
     fail_on: Optional[FailOn] = FAIL_ON_OPTION,
     max_penalty: Optional[float] = MAX_PENALTY_OPTION,
     min_coverage: Optional[float] = MIN_COVERAGE_OPTION,
+    min_score: Optional[float] = MIN_SCORE_OPTION,
+    policy: Optional[str] = POLICY_OPTION,
     exit_zero: bool = EXIT_ZERO_OPTION,
     config: Optional[Path] = CONFIG_OPTION,
     read_timeout: Optional[float] = READ_TIMEOUT_OPTION,
@@ -78,7 +80,7 @@ def batch(
         raise typer.BadParameter(f"{output} already exists; pass --force to overwrite it")
     _, auditor = configured(
         config, cache=cache, device=device, encoder=encoder, model=model, fail_on=fail_on, max_penalty=max_penalty,
-        min_coverage=min_coverage, read_timeout=read_timeout, baseline=baseline,
+        min_coverage=min_coverage, min_score=min_score, policy=policy, read_timeout=read_timeout, baseline=baseline,
     )
     scheduler = None
     if engine is Engine.ray:

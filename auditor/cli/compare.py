@@ -10,8 +10,8 @@ import typer
 
 from auditor.cli.options import (
     CACHE_OPTION, CONFIG_OPTION, CORPUS_OPTION, DEVICE_OPTION, ENCODER_OPTION, EXIT_ZERO_OPTION, FAIL_ON_OPTION,
-    MAX_PENALTY_OPTION, MIN_COVERAGE_OPTION, MODEL_OPTION, OUTPUT_OPTION, BASELINE_OPTION, QUIET_OPTION, READ_TIMEOUT_OPTION, VERBOSE_OPTION, Device, EncoderChoice,
-    Verbosity, configured, emit, note,
+    MAX_PENALTY_OPTION, MIN_COVERAGE_OPTION, MIN_SCORE_OPTION, MODEL_OPTION, OUTPUT_OPTION, POLICY_OPTION, BASELINE_OPTION, QUIET_OPTION,
+    READ_TIMEOUT_OPTION, VERBOSE_OPTION, Device, EncoderChoice, Verbosity, configured, emit, note,
 )
 from auditor.domain import FailOn
 from auditor.io.load import Limits
@@ -35,6 +35,8 @@ def compare(
     fail_on: Optional[FailOn] = FAIL_ON_OPTION,
     max_penalty: Optional[float] = MAX_PENALTY_OPTION,
     min_coverage: Optional[float] = MIN_COVERAGE_OPTION,
+    min_score: Optional[float] = MIN_SCORE_OPTION,
+    policy: Optional[str] = POLICY_OPTION,
     exit_zero: bool = EXIT_ZERO_OPTION,
     config: Optional[Path] = CONFIG_OPTION,
     baseline: Optional[Path] = BASELINE_OPTION,
@@ -62,7 +64,7 @@ def compare(
         raise typer.BadParameter("only one side can be read from standard input (-)")
     settings, auditor = configured(
         config, cache=cache, device=device, encoder=encoder, model=model, corpus=corpus, fail_on=fail_on, max_penalty=max_penalty,
-        min_coverage=min_coverage, baseline=None if write_baseline else baseline,
+        min_coverage=min_coverage, min_score=min_score, policy=policy, baseline=None if write_baseline else baseline,
         limits=Limits(max_chars=max_chars, max_sentences=max_sentences), read_timeout=read_timeout,
     )
     known = auditor.baseline

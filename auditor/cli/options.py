@@ -39,6 +39,8 @@ MODEL_OPTION = typer.Option(None, "--model", metavar="DIR", help="Local sentence
 FAIL_ON_OPTION = typer.Option(None, "--fail-on", help="Lowest severity that fails the gate; never: report only (default: major).")
 MAX_PENALTY_OPTION = typer.Option(None, "--max-penalty", min=0.0, metavar="POINTS", help="Fail the gate above this many penalty points per 100 checked words.")
 MIN_COVERAGE_OPTION = typer.Option(None, "--min-coverage", min=0.0, max=1.0, metavar="SHARE", help="Fail the gate when less than this share (0-1) of either document's sentences aligns (default 0.5; 0 turns it off).")
+MIN_SCORE_OPTION = typer.Option(None, "--min-score", min=0.0, max=100.0, metavar="SCORE", help="Fail the gate when the document score (0-100, higher is better) is below this.")
+POLICY_OPTION = typer.Option(None, "--policy", metavar="NAME|FILE", help="Severity policy: a shipped one by name (mqm-zhen) or a file written by `audit calibrate` (default: the rule table).")
 EXIT_ZERO_OPTION = typer.Option(False, "--exit-zero", help="Exit 0 even when the gate fails (errors still exit 2, non-counterparts 3).")
 CACHE_OPTION = typer.Option(None, "--cache", metavar="DIR", help="Folder of an on-disk embedding cache (keyed by model and text hash), shared by repeated and concurrent runs.")
 DEVICE_OPTION = typer.Option(Device.cpu, "--device", help="Where the model runs; auto takes cuda, then mps, then cpu.")
@@ -100,6 +102,8 @@ def configured(
     fail_on: FailOn | None = None,
     max_penalty: float | None = None,
     min_coverage: float | None = None,
+    min_score: float | None = None,
+    policy: str | None = None,
     baseline: Path | None = None,
     limits: Limits | None = None,
     read_timeout: float | None = None,
@@ -115,7 +119,7 @@ def configured(
     settings = load_config(config).override(
         fail_on=fail_on.value if fail_on else None, max_penalty=max_penalty, min_coverage=min_coverage, model=model, corpus=corpus,
         encoder=encoder.value if encoder else None,
-        read_timeout=read_timeout,
+        read_timeout=read_timeout, min_score=min_score, policy=policy,
     )
     limits = replace(limits or Limits(), read_timeout=settings.read_timeout)
     known = None

@@ -20,6 +20,7 @@ from auditor.detect.names import NameDetector
 from auditor.detect.negation import NegationDetector
 from auditor.detect.numbers import NumberDetector
 from auditor.detect.policy import SeverityPolicy
+from auditor.detect.similarity import SimilarityDetector
 from auditor.detect.terminology import TerminologyDetector
 
 # The run order: the glossary first, so its findings explain the words that the content detector
@@ -34,6 +35,7 @@ DETECTORS: Mapping[str, type[Detector]] = {
         ContentDetector,
         UnalignedDetector,
         GarbleDetector,
+        SimilarityDetector,
     )
 }
 
@@ -79,11 +81,12 @@ class DetectorSet:
         """All findings of a comparison, sorted by position, with ids stable from run to run."""
         found: dict[tuple, Finding] = {}
         for proposal in self.propose(context):
-            severity = self.policy.decide(proposal)
+            severity = self.policy.decide(proposal, context)
             if severity is None:
                 continue
             finding = proposal.finding(severity)
             found.setdefault((finding.category, finding.candidate_span, finding.reference_span), finding)
+        found = _sentence_level_only_alone(found)
         ordered = sorted(
             found.values(),
             key=lambda f: (
@@ -102,6 +105,16 @@ class DetectorSet:
             d.name: dict(sorted({**d.settings(), "severity": self.policy.settings(d.rules)}.items()))
             for d in sorted(self.detectors, key=lambda d: d.name)
         }
+
+
+def _sentence_level_only_alone(found: dict[tuple, Finding]) -> dict[tuple, Finding]:
+    """A sentence-level `meaning.sentence` finding stands only where no word-level finding in the same
+    aligned pair is as severe: one problem, one finding."""
+    worst: dict[int, int] = {}
+    for f in found.values():
+        if f.rule != "meaning.sentence" and f.alignment is not None:
+            worst[f.alignment] = min(worst.get(f.alignment, 99), f.severity.rank)
+    return {k: f for k, f in found.items() if f.rule != "meaning.sentence" or worst.get(f.alignment, 99) > f.severity.rank}
 
 
 DEFAULT_DETECTORS = DetectorSet()

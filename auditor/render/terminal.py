@@ -34,7 +34,7 @@ SEVERITY_STYLE = {"critical": "bold red", "major": "yellow", "minor": "cyan"}
 VERDICT_STYLE = {"pass": "bold green", "incomplete": "bold yellow", "fail": "bold red", "not_counterparts": "bold magenta"}
 MARK_STYLE = {"deleted": "red strike", "inserted": "bold green"}
 MARK_PLAIN = {"deleted": ("[-", "-]"), "inserted": ("{+", "+}")}  # wdiff's markers: readable without colour
-FALLBACK_WIDTH = 120  # piped output with no COLUMNS: wide enough for the signature line
+FALLBACK_WIDTH = 140  # piped output with no COLUMNS: wide enough for the signature line (policy included)
 
 
 def clean(text: str, width: int) -> str:

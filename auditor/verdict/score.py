@@ -1,10 +1,15 @@
-"""Stage 7, score: coverage, counterpart decision, severity counts, penalty and verdict."""
+"""Stage 7, score: coverage, counterpart decision, severity counts, penalty, document score and verdict.
+
+The document score (0-100, higher is better) is what the reviewers' ranking of documents was fitted
+on (the policy file's `score` constants, see `document_score`); the penalty counts only findings in
+checked (aligned) text per 100 checked words, and the findings in unchecked text are counted apart.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from auditor.pipeline.align import Alignment
 from auditor.detect import Finding
@@ -17,6 +22,19 @@ PENALTY_POINTS = {Severity.MINOR: 1, Severity.MAJOR: 5, Severity.CRITICAL: 25}
 # fails by default (--min-coverage 0 turns it off). README, "Gate options".
 DEFAULT_MIN_COVERAGE = 0.5
 
+POINTS = {str(s): float(p) for s, p in PENALTY_POINTS.items()}
+DEFAULT_SCORE_PARAMS = {"similarity_floor": 0.5, "penalty_scale": 40.0}
+
+
+def document_score(mean_similarity: float, word_coverage: float, penalty: float, params: Mapping[str, float | None] | None = None) -> float:
+    """100 x (share of candidate words aligned) x (how far the aligned similarity clears the floor,
+    0 at `similarity_floor`, 1 at identity) x exp(-penalty / `penalty_scale`), that last factor 1 when the scale is None (the fit found
+    the penalty adds nothing to the ranking)."""
+    params = params or DEFAULT_SCORE_PARAMS
+    floor, scale = float(params["similarity_floor"]), params["penalty_scale"]
+    closeness = min(1.0, max(0.0, (mean_similarity - floor) / (1.0 - floor)))
+    return 100.0 * word_coverage * closeness * (1.0 if scale is None else math.exp(-penalty / float(scale)))
+
 
 @dataclass(frozen=True)
 class ScoreOptions:
@@ -25,6 +43,7 @@ class ScoreOptions:
     fail_on: FailOn = DEFAULT_FAIL_ON  # lowest severity that fails the gate; "never" reports only
     max_penalty: float | None = None  # the gate fails above this many penalty points per 100 checked words
     min_coverage: float | None = DEFAULT_MIN_COVERAGE  # the gate fails when either document has a smaller share of its sentences aligned
+    min_score: float | None = None  # the gate fails when the document score (0-100) is below this
     # Share of the shorter document that the counterpart test's path (AlignOptions.support_z) must align:
     # from benchmarks/calibrate_counterparts.py on the MQM dev set's true and mismatched pairs (README).
     min_counterpart_share: float = 0.4
@@ -32,15 +51,17 @@ class ScoreOptions:
     def __post_init__(self) -> None:
         """Refuse what no gate can mean, with the option's name: a bad value never reaches the verdict."""
         object.__setattr__(self, "fail_on", FailOn.parse(self.fail_on, "fail_on"))
-        for name in ("max_penalty", "min_coverage"):
+        for name in ("max_penalty", "min_coverage", "min_score"):
             value = getattr(self, name)
             if value is not None and not (math.isfinite(value) and value >= 0):
                 raise ValueError(f"{name} must be a finite number of at least 0, not {value!r}")
         if self.min_coverage is not None and self.min_coverage > 1:
             raise ValueError(f"min_coverage must be a share between 0 and 1, not {self.min_coverage!r}")
+        if self.min_score is not None and self.min_score > 100:
+            raise ValueError(f"min_score must be a score between 0 and 100, not {self.min_score!r}")
 
     def gate_dict(self) -> dict:
-        return {"fail_on": self.fail_on, "max_penalty": self.max_penalty, "min_coverage": self.min_coverage}
+        return {"fail_on": self.fail_on, "max_penalty": self.max_penalty, "min_coverage": self.min_coverage, "min_score": self.min_score}
 
 
 @dataclass(frozen=True)
@@ -58,6 +79,9 @@ class Summary:
     counts_by_category: dict[str, int] = field(default_factory=dict)
     penalty: float = 0.0
     checked_words: int = 0
+    score: float = 0.0  # 0-100, higher is better (document_score)
+    mean_similarity: float = 0.0  # of the aligned sentences, weighted by candidate words
+    unchecked: dict[str, float] = field(default_factory=dict)  # findings in unaligned text and their points, counted apart
     reasons: tuple[str, ...] = ()  # every reason the gate failed; empty unless the verdict is "fail"
     suppressed: dict[str, int] = field(default_factory=dict)  # findings left out of the report, by why
     options: ScoreOptions = ScoreOptions()
@@ -80,6 +104,9 @@ class Summary:
             "counts_by_category": self.counts_by_category,
             "penalty": round(self.penalty, 4),
             "checked_words": self.checked_words,
+            "score": round(self.score, 2),
+            "mean_similarity": round(self.mean_similarity, 4),
+            "unchecked": self.unchecked,
             "gate": {"passed": self.passed, "reasons": list(self.reasons), **self.options.gate_dict()},
             "suppressed": self.suppressed,
         }
@@ -117,6 +144,7 @@ def summarise(
     findings: Sequence[Finding],
     options: ScoreOptions = ScoreOptions(),
     suppressed: dict[str, int] | None = None,
+    score_params: Mapping[str, float] | None = None,
 ) -> Summary:
     """Decide the verdict; text that could not be checked is never called clean."""
     cand_content, ref_content = checkable(cand_sents), checkable(ref_sents)
@@ -129,14 +157,18 @@ def summarise(
         by_category[f.category] = by_category.get(f.category, 0) + 1
     aligned_cand = alignment.aligned_indices("candidate")
     checked = sum(s.words for s in cand_sents if s.index in aligned_cand)
-    penalty = sum(PENALTY_POINTS[f.severity] for f in findings) * 100.0 / max(checked, 1)
+    in_checked = [_is_checked(f, alignment) for f in findings]
+    penalty = sum(PENALTY_POINTS[f.severity] for f, ok in zip(findings, in_checked) if ok) * 100.0 / max(checked, 1)
+    outside = [f for f, ok in zip(findings, in_checked) if not ok]
+    similarity = _mean_similarity(alignment, cand_sents)
+    score = document_score(similarity, cand_words, penalty, score_params)
     unaligned = {
         "candidate": sum(s.index not in aligned_cand for s in cand_content),
         "reference": sum(s.index not in alignment.aligned_indices("reference") for s in ref_content),
     }
     counterparts = share >= options.min_counterpart_share
     coverage = {"candidate": cand_cov, "reference": ref_cov}
-    reasons = gate_failures(by_severity, penalty, coverage, options) if counterparts else []
+    reasons = gate_failures(by_severity, penalty, coverage, options, score) if counterparts else []
     verdict, reason = _verdict(counterparts, share, cand_cov, unaligned, reasons, options, by_severity)
     return Summary(
         verdict=verdict,
@@ -150,6 +182,9 @@ def summarise(
         counts_by_category=dict(sorted(by_category.items())) if counterparts else {},
         penalty=penalty if counterparts else 0.0,
         checked_words=checked,
+        score=score if counterparts else 0.0,
+        mean_similarity=similarity,
+        unchecked={"findings": len(outside), "points": float(sum(PENALTY_POINTS[f.severity] for f in outside))} if counterparts else {"findings": 0, "points": 0.0},
         reasons=tuple(reasons),
         suppressed=dict(sorted((suppressed or {}).items())),
         options=options,
@@ -161,7 +196,22 @@ def fails_gate(severity: Severity | str, fail_on: FailOn | str) -> bool:
     return FailOn(fail_on).fails(severity)
 
 
-def gate_failures(by_severity: dict[str, int], penalty: float, coverage: dict[str, float], options: ScoreOptions) -> list[str]:
+def _is_checked(finding: Finding, alignment: Alignment) -> bool:
+    """A finding in a pair of aligned sentences was checked against the reference."""
+    return finding.alignment is not None and alignment.beads[finding.alignment].aligned
+
+
+def _mean_similarity(alignment: Alignment, cand_sents: Sequence[Sentence]) -> float:
+    """The aligned sentences' similarity, weighted by their candidate words."""
+    words = {s.index: s.words for s in cand_sents}
+    pairs = [(sum(words[i] for i in b.candidate), b.similarity or 0.0) for b in alignment.beads if b.aligned]
+    total = sum(n for n, _ in pairs)
+    return sum(n * sim for n, sim in pairs) / total if total else 0.0
+
+
+def gate_failures(
+    by_severity: dict[str, int], penalty: float, coverage: dict[str, float], options: ScoreOptions, score: float | None = None
+) -> list[str]:
     """Every reason the gate fails, in a fixed order; an empty list means it passes."""
     reasons = []
     if options.fail_on is not FailOn.NEVER:
@@ -172,6 +222,8 @@ def gate_failures(by_severity: dict[str, int], penalty: float, coverage: dict[st
             reasons.append(f"{listed} finding{'s' if sum(found.values()) > 1 else ''} (fail-on {options.fail_on})")
     if options.max_penalty is not None and penalty > options.max_penalty:
         reasons.append(f"penalty {penalty:.1f} above the maximum {options.max_penalty:g}")
+    if options.min_score is not None and score is not None and score < options.min_score:
+        reasons.append(f"score {score:.1f} below the minimum {options.min_score:g}")
     if options.min_coverage is not None:
         for side, share in coverage.items():
             if share < options.min_coverage:

@@ -1,0 +1,187 @@
+"""The severity policies: the default rule table, the shipped fitted model (opt-in, evaluated with numpy),
+its file, and `audit calibrate`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from auditor.detect import DetectorSet, SeverityPolicy
+from auditor.detect.policy import DEFAULT_SEVERITIES, POLICIES, PolicyError, policy_json
+from detect_context import make_context, outcomes
+
+ROOT = Path(__file__).resolve().parent.parent
+FITTED = SeverityPolicy.named("mqm-zhen")
+
+
+def test_the_default_policy_is_the_rule_table():
+    policy = SeverityPolicy()
+    assert policy.identity == "rules-1" and SeverityPolicy.named("rules") == policy
+    assert policy.settings(DEFAULT_SEVERITIES) == {r: None if s is None else s.value for r, s in sorted(DEFAULT_SEVERITIES.items())}
+    assert DEFAULT_SEVERITIES["meaning.sentence"] is None  # the sentence-level proposal is the fitted policy's alone
+
+
+def test_the_fitted_policy_is_named_versioned_and_written_the_one_way():
+    policy = FITTED
+    assert policy.identity == "mqm-zhen-1"
+    assert (POLICIES / "mqm-zhen.json").read_text(encoding="utf-8") == policy_json(policy.data)
+    assert set(policy.data["critical_rules"]) == {
+        "name.respelled", "name.respelled.recurring", "negation.added", "negation.lost", "number.added", "number.changed", "number.missing",
+    }
+    t = policy.thresholds
+    assert 0 < t["minor"] <= t["major"] <= t["critical"] < 1
+
+
+@pytest.mark.parametrize("policy", [SeverityPolicy(), FITTED], ids=["rules", "mqm-zhen"])
+def test_a_changed_numeral_and_a_respelled_name_stay_critical(policy):
+    found = outcomes("The plant employs 450 people.", "The plant employs 480 people.", ["number"], policy=policy)
+    assert found == [("number", "critical", "450", "480")]
+    found = outcomes("The lawyer Alexei Tabarov said so.", "The lawyer Alexei Tabalov said so.", ["name"], policy=policy)
+    assert found == [("name", "critical", "Tabarov", "Tabalov")]
+
+
+def test_only_fact_rules_can_be_critical():
+    """A clause added to a sentence is at most major whatever its evidence."""
+    policy = FITTED
+    cand = "The council approved the plan after a long night of angry debate between all the members."
+    found = DetectorSet.build(names=["content"], policy=policy).run(make_context(cand, "The council approved the plan."))
+    assert found and all(f.severity != "critical" for f in found)
+
+
+def test_hand_fixed_rules_win_over_the_model():
+    cand, ref = "It cost 5 dollars.", "It cost 6 dollars."
+    assert outcomes(cand, ref, ["number"], policy=FITTED.replaced({"number.changed": "minor"})) == [("number", "minor", "5", "6")]
+    assert outcomes(cand, ref, ["number"], policy=FITTED.replaced({"number.changed": None})) == []
+
+
+def test_a_low_similarity_pair_is_a_sentence_level_proposal_whose_severity_falls_with_similarity():
+    decided, majors = [], []
+    for similarity in (0.2, 0.5, 0.9, 0.99):
+        context = make_context("The cat sat on the mat near the door.", "Stocks fell sharply in early trading on Monday.")
+        object.__setattr__(context.alignment.beads[0], "similarity", similarity)
+        proposals = DetectorSet.build(names=["similarity"]).propose(context)
+        decided.append([(p.rule, FITTED.decide(p, context)) for p in proposals])
+        majors += [FITTED.probabilities(p, context)["major"] for p in proposals]
+        assert all(SeverityPolicy().decide(p, context) is None for p in proposals)  # the table does not report it
+    assert decided == [[("meaning.sentence", "major")]] * 3 + [[]]  # no proposal at all above 0.95 similarity
+    assert majors == sorted(majors, reverse=True) and majors[0] > majors[-1]
+
+
+def test_evaluating_a_policy_needs_no_scikit_learn():
+    code = (
+        "import sys; from auditor.detect import SeverityPolicy, DetectorSet; "
+        "sys.path.insert(0, 'tests'); from detect_context import outcomes; "
+        "assert outcomes('It cost 5 dollars.', 'It cost 6 dollars.', ['number'], policy=SeverityPolicy.named('mqm-zhen')); "
+        "assert 'sklearn' not in sys.modules and 'scipy' not in sys.modules, sorted(m for m in sys.modules if 'sk' in m)"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, env={"PYTHONPATH": str(ROOT), "PATH": ""})
+
+
+def test_an_unknown_policy_name_is_refused_naming_the_shipped_ones():
+    with pytest.raises(PolicyError, match="nosuch: no such policy \\(shipped: rules, mqm-zhen;"):
+        SeverityPolicy.named("nosuch")
+
+
+@pytest.mark.parametrize("content, message", [("{", "not a severity policy"), ('{"format": 9}', "format must be 1")])
+def test_a_bad_policy_file_is_refused_naming_it(tmp_path, content, message):
+    path = tmp_path / "policy.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(PolicyError, match=message):
+        SeverityPolicy.load(path)
+
+
+# --- calibrate on a small hand-written annotation file ------------------------------------------
+
+def _annotated_pairs() -> list[dict]:
+    """A made-up newsroom whose reviewers never mind a changed figure but always mark a changed verb
+    as a major error (a hand-written fixture, not MQM data)."""
+    verbs = [("rose", "fell"), ("won", "lost"), ("opened", "closed"), ("hired", "fired"), ("bought", "sold"), ("started", "ended"),
+             ("gained", "dropped"), ("grew", "shrank"), ("accepted", "refused"), ("passed", "failed")]
+    pairs = []
+    for k, (ref_verb, cand_verb) in enumerate(verbs):
+        ref = f"Shares of the firm {ref_verb} sharply on Monday.\nThe board of {k + 3} members met on Tuesday in the capital."
+        cand = f"Shares of the firm {cand_verb} sharply on Monday.\nThe board of {k + 13} members met on Tuesday in the capital."
+        at = cand.index(cand_verb)
+        pairs.append({
+            "doc_id": f"p{k}", "candidate": cand, "reference": ref, "mqm_per_word": 0.5 + k,
+            "errors": [{"doc_char_start": at, "doc_char_end": at + len(cand_verb), "severity": "Major"}],
+        })
+    return pairs
+
+
+def test_calibrate_fits_a_policy_on_a_small_annotated_file_and_it_changes_a_severity(cli, tmp_path):
+    annotations = tmp_path / "reviews.jsonl"
+    annotations.write_text("".join(json.dumps(p) + "\n" for p in _annotated_pairs()), encoding="utf-8")
+    first, second = tmp_path / "policy.json", tmp_path / "again.json"
+    assert cli("calibrate", str(annotations), "--output", str(first), "--name", "newsroom").returncode == 0
+    assert cli("calibrate", str(annotations), "--output", str(second), "--name", "newsroom").returncode == 0
+    assert first.read_bytes() == second.read_bytes()  # reproducible byte for byte
+    custom = SeverityPolicy.load(first)
+    assert custom.identity == "newsroom-1" and custom.data["trained_on"]["pairs"] == 10
+    cand, ref = "Sales of the firm fell sharply in May.", "Sales of the firm rose sharply in May."
+    shipped, own = outcomes(cand, ref, ["content"], policy=FITTED), outcomes(cand, ref, ["content"], policy=custom)
+    assert shipped == [("wording", "minor", "fell", "rose")]  # a rewording, says the shipped policy
+    assert own == [("wording", "major", "fell", "rose")]  # these reviewers call it major
+    config = tmp_path / "audit.toml"
+    config.write_text('policy = "policy.json"\n', encoding="utf-8")
+    (tmp_path / "c.txt").write_text(cand + "\n", encoding="utf-8")
+    (tmp_path / "r.txt").write_text(ref + "\n", encoding="utf-8")
+    result = cli("compare", str(tmp_path / "c.txt"), str(tmp_path / "r.txt"), "--config", str(config), "--format", "json")
+    signature = json.loads(result.stdout)["tool"]["signature"]
+    assert signature["policy"]["name"] == "newsroom" and f"|policy:newsroom-1@{custom.file_hash}" in signature["line"]
+
+
+def test_calibrate_refuses_a_file_that_is_not_annotations(cli, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"candidate": "x"}\n', encoding="utf-8")
+    result = cli("calibrate", str(bad), "--output", str(tmp_path / "p.json"))
+    assert result.returncode == 2 and "bad.jsonl:1: not an annotated pair" in result.stderr
+
+
+# --- the document score and its gate ------------------------------------------------------------
+
+def test_the_penalty_counts_checked_findings_over_checked_words_and_the_rest_apart(seed_pair):
+    from auditor.verdict.score import PENALTY_POINTS
+
+    s = seed_pair.summary
+    beads = seed_pair.alignment.beads
+    checked = [f for f in seed_pair.findings if f.alignment is not None and beads[f.alignment].aligned]
+    assert s.penalty == pytest.approx(100 * sum(PENALTY_POINTS[f.severity] for f in checked) / s.checked_words)
+    assert s.unchecked["findings"] == len(seed_pair.findings) - len(checked) > 0
+    assert 0 < s.score < 100 and s.to_dict()["score"] == round(s.score, 2)
+
+
+@pytest.mark.parametrize("minimum, fails", [(None, False), (0.0, False), (100.0, True)])
+def test_min_score_fails_the_gate_below_it(seed_pair, minimum, fails):
+    from auditor.verdict.score import ScoreOptions, summarise
+
+    r = seed_pair
+    s = summarise(r.alignment, r.candidate_sentences, r.reference_sentences, r.findings, ScoreOptions(fail_on="never", min_coverage=0.0, min_score=minimum),
+                  score_params=SeverityPolicy().score_params)
+    assert s.score == pytest.approx(r.summary.score)
+    assert (s.reasons == (f"score {s.score:.1f} below the minimum 100",)) is fails and (s.verdict == "fail") is fails
+    with pytest.raises(ValueError, match="min_score"):
+        ScoreOptions(min_score=101)
+
+
+def test_the_policy_and_min_score_come_from_the_configuration(tmp_path):
+    from auditor.config import ConfigError, load_config
+
+    (tmp_path / "p.json").write_text(policy_json({**FITTED.data, "name": "desk"}), encoding="utf-8")
+    config = tmp_path / "audit.toml"
+    config.write_text('policy = "p.json"\nmin-score = 42\n', encoding="utf-8")
+    settings = load_config(config)
+    assert settings.policy == tmp_path / "p.json" and settings.severity_policy().identity == "desk-1"
+    assert settings.score_options().min_score == 42.0
+    config.write_text('policy = "mqm-zhen"\n', encoding="utf-8")
+    assert load_config(config).severity_policy() == FITTED  # a shipped policy by name, not a file
+    from auditor.config import Config
+
+    assert Config().score_options().min_score is None  # no score gate unless asked: the API and the CLI agree
+    config.write_text("min-score = 120\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="min-score must be a finite number between 0 and 100"):
+        load_config(config)
