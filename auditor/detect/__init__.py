@@ -66,21 +66,22 @@ class DetectorSet:
                 return detector
         raise KeyError(name)
 
-    def propose(self, context: Context) -> list[Proposal]:
+    def propose(self, context: Context, evidence: bool = True) -> list[Proposal]:
         """Every detector's proposals, in order, each detector shown what the ones before it explained,
-        each with the shared evidence features (auditor/detect/evidence.py)."""
+        each with the shared evidence features (auditor/detect/evidence.py) unless `evidence` is False:
+        they cost a re-embedding per proposal, which a policy that reads only the rule never uses."""
         explained: Explained = frozenset()
         proposals: list[Proposal] = []
         for detector in self.detectors:
             output = detector.detect(context, explained)
             proposals.extend(output.proposals)
             explained |= output.explained
-        return shared_features(context, proposals)
+        return shared_features(context, proposals) if evidence else proposals
 
     def run(self, context: Context) -> list[Finding]:
         """All findings of a comparison, sorted by position, with ids stable from run to run."""
         found: dict[tuple, Finding] = {}
-        for proposal in self.propose(context):
+        for proposal in self.propose(context, evidence=self.policy.reads_evidence):
             severity = self.policy.decide(proposal, context)
             if severity is None:
                 continue

@@ -168,6 +168,11 @@ class SeverityPolicy:
         category, center, scale = str(proposal.category), self.data["center"], self.data["scale"]
         return {name: model.probability(category, proposal.rule, x, center, scale) for name, model in self._models.items()}  # type: ignore[attr-defined]
 
+    @property
+    def reads_evidence(self) -> bool:
+        """Whether `decide` looks past the rule: a fitted policy does, a rule table does not."""
+        return self._table is None  # type: ignore[attr-defined]
+
     def decide(self, proposal: Proposal, context: Context | None = None) -> Severity | None:
         if proposal.configured is not None:
             return proposal.configured
