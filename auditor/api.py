@@ -10,7 +10,7 @@ import numpy as np
 
 from auditor.pipeline.align import Alignment, AlignOptions, align
 from auditor.verdict.baseline import Baseline
-from auditor.detect import Context, DetectorSet
+from auditor.detect import Context, DetectorSet, SeverityPolicy
 from auditor.detect.glossary import GlossaryEntry
 from auditor.verdict.suppression import accept_wording
 from auditor.pipeline.diff import GroupDiff, diff_group
@@ -52,7 +52,7 @@ class Auditor:
     accepted_wording: Sequence[tuple[str, str]] = ()  # rewordings the project accepts: their findings are dropped
     baseline: Baseline | None = None  # known findings, left out of the report and the verdict
     limits: Limits = field(default_factory=Limits)
-    detectors: DetectorSet = field(default_factory=DetectorSet)  # built once: per-detector params and the severity policy
+    detectors: DetectorSet = field(default_factory=lambda: DetectorSet(policy=SeverityPolicy.default()))  # built once: per-detector params and the severity policy
 
     def embedder(self) -> "Embedder":
         """The model, loaded on first use and then shared by every comparison in this process."""

@@ -46,7 +46,7 @@ class Config:
     min_coverage: float | None = DEFAULT_MIN_COVERAGE
     read_timeout: float = READ_TIMEOUT  # seconds a remote document or manifest may take to read
     min_score: float | None = None  # None: no score gate
-    policy: str | Path | None = None  # a shipped policy's name or a policy file from `audit calibrate`; None: the rule table
+    policy: str | Path | None = None  # a shipped policy's name or a policy file from `audit calibrate`; None: the shipped fitted policy
     model: str | None = None
     encoder: str | None = None  # auto, onnx or torch (see embed.resolve_backend)
     corpus: Path = DEFAULT_CORPUS
@@ -58,7 +58,7 @@ class Config:
         return replace(self, **{k: v for k, v in options.items() if v is not None})
 
     def severity_policy(self) -> SeverityPolicy:
-        return SeverityPolicy.named(self.policy) if self.policy is not None else SeverityPolicy()
+        return SeverityPolicy.named(self.policy) if self.policy is not None else SeverityPolicy.default()
 
     def score_options(self, policy: SeverityPolicy | None = None) -> ScoreOptions:
         """The gate. The policy's fitted minimum score (`gate.min_score` in its file) is a recommendation

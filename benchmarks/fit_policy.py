@@ -1,4 +1,4 @@
-"""Fit the shipped, opt-in MQM severity policy (--policy mqm-zhen), reproducibly, with one command.
+"""Fit the shipped default severity policy (mqm-zhen), reproducibly, with one command.
 
     python benchmarks/fit_policy.py            # writes auditor/detect/policies/mqm-zhen.json
 
@@ -26,6 +26,10 @@ DEV_SET = ROOT.parent / "shared" / "data" / "mqm-dev" / "documents.jsonl.gz"
 SYNTHETIC = ROOT / "benchmarks" / "data" / "synthetic_annotations.jsonl.gz"
 POLICY = ROOT / "auditor" / "detect" / "policies" / "mqm-zhen.json"
 SYNTHETIC_PAIRS, SYNTHETIC_SEED = 80, 3  # evaluate_findings.py is run with other seeds (7)
+# The issue's targets are 15% (major) and 3% (critical) of error-free segments; the fit aims lower, as
+# the final model, refitted on all documents, runs a few points above its out-of-fold estimate and
+# other documents of the same sets are checked too.
+MAX_FALSE_MAJOR, MAX_FALSE_CRITICAL = 0.12, 0.02
 REVIEWER_SEVERITY = {"critical": "Major", "major": "Major", "minor": "Minor"}
 
 
@@ -58,25 +62,17 @@ def write_synthetic(path: Path = SYNTHETIC) -> None:
 
 
 def policy_table(data: dict) -> str:
-    """The fitted policy as a Markdown table for the README: per rule, both weights and the severity a
-    finding of that rule gets at the average evidence (every feature at its training mean)."""
-    from auditor.detect.policy import Outcome
+    """The fitted policy as Markdown tables for the README: the pair-risk weights and the thresholds."""
+    from auditor.detect.features import PAIR_FEATURES
 
-    models = {name: Outcome(**data["models"][name]) for name in ("error", "major")}
-    t = data["thresholds"]
-    lines = ["| rule | weight p(error) | weight p(major) | p(error) / p(major) at average evidence | severity there |", "|---|---|---|---|---|"]
-    for rule in sorted(data["models"]["major"]["rule"]):
-        category = rule.partition(".")[0]
-        p = {n: m.probability(category, rule, data["center"], data["center"], data["scale"]) for n, m in models.items()}
-        weights = {n: data["models"][n]["category"].get(category, 0.0) + data["models"][n]["rule"][rule] for n in models}
-        severity = ("critical" if rule in data["critical_rules"] and p["error"] >= t["critical"] else "major" if p["major"] >= t["major"]
-                    else "minor" if max(p.values()) >= t["minor"] else "not reported")
-        lines.append(f"| `{rule}` | {weights['error']:+.2f} | {weights['major']:+.2f} | {p['error']:.2f} / {p['major']:.2f} | {severity} |")
-    features = ["| feature (standardised) | weight p(error) | weight p(major) |", "|---|---|---|"]
-    for f in data["features"]:
-        features.append(f"| `{f}` | {data['models']['error']['feature'][f]:+.2f} | {data['models']['major']['feature'][f]:+.2f} |")
-    head = f"Thresholds: critical {t['critical']}, major {t['major']}, minor {t['minor']}."
-    return "\n".join([head, "", *lines, "", *features]) + "\n"
+    risk, t = data["risk"], data["thresholds"]
+    lines = ["| pair feature | what it measures | mean | weight (per standard deviation) |", "|---|---|---|---|"]
+    for f in risk["weights"]:
+        lines.append(f"| `{f}` | {PAIR_FEATURES[f]} | {risk['center'][f]:.3f} | {risk['weights'][f]:+.3f} |")
+    head = (f"Intercept {risk['intercept']:+.3f}. Thresholds: major {t['major']}, critical {t['critical']}. Where the pair's risk "
+            f"is below the major threshold every rule is reported as minor; below the critical threshold a critical rule as major. "
+            f"A pair that is an exact copy but for the change, and a sentence cut off mid-clause, keep the rule's severity.")
+    return "\n".join([head, "", *lines]) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     write_synthetic()
     from auditor.cli import main as audit
 
-    command = ["calibrate", str(args.dev), str(SYNTHETIC), "--output", str(args.output), "--name", "mqm-zhen"]
+    command = ["calibrate", str(args.dev), str(SYNTHETIC), "--output", str(args.output), "--name", "mqm-zhen",
+               "--max-false-major", str(MAX_FALSE_MAJOR), "--max-false-critical", str(MAX_FALSE_CRITICAL)]
     sys.argv = ["audit", *command, *(["--cache", str(args.cache)] if args.cache else [])]
     audit()
     return 0

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
 from auditor.api import Auditor
-from auditor.detect import DETECTORS, FEATURES, DetectorSet, SeverityPolicy
+from auditor.detect import DETECTORS, DetectorSet, SeverityPolicy
+from auditor.detect.features import pair_features, rest_changed
 from auditor.detect.content import ContentDetector
 from auditor.detect.glossary import GlossaryEntry
 from auditor.detect.numbers import NumberDetector, value
@@ -304,11 +306,9 @@ def test_a_policy_without_the_rule_refuses():
         outcomes("It cost 5 dollars.", "It cost 6 dollars.", ["number"], policy=SeverityPolicy({}))
 
 
-def test_the_fitted_policy_knows_every_rule_or_its_category():
-    """Rules the fitted model never saw fall back to their category; terminology carries the glossary's own severity."""
-    model = SeverityPolicy.named("mqm-zhen").data["models"]["major"]
-    rules = {rule for cls in DETECTORS.values() for rule in cls.rules if not rule.startswith("terminology.")}
-    assert all(rule in model["rule"] or rule.partition(".")[0] in model["category"] for rule in rules)
+def test_the_fitted_policy_has_a_severity_for_every_rule_of_every_detector():
+    table = SeverityPolicy.named("mqm-zhen").data["table"]
+    assert {rule for cls in DETECTORS.values() for rule in cls.rules} == set(table)
 
 
 def test_the_rule_stays_out_of_the_json():
@@ -337,16 +337,14 @@ def test_detector_settings_are_plain_sorted_json():
     assert json.loads(json.dumps(settings)) == settings
 
 
-# --- shared evidence ---------------------------------------------------------------------------
+# --- the pair features the fitted policy reads ----------------------------------------------------
 
-def test_every_proposal_carries_every_shared_feature():
+def test_pair_features_describe_the_whole_aligned_pair_and_rest_changed_what_lies_outside_one_proposal():
     context = make_context("The man bought bread in Lian. It cost 5 dollars.", "The man stole bread in Lyon. It cost 6 dollars.")
-    proposals = DetectorSet().propose(context)
-    assert {p.rule for p in proposals} >= {"name.respelled", "number.changed", "meaning.model"}
-    assert all(set(FEATURES) <= set(p.evidence) for p in proposals)
-    bought = next(p for p in proposals if p.rule == "meaning.model")
-    assert bought.evidence["in_aligned_pair"] == 1.0 and bought.evidence["content_words_changed"] == 2.0
-    assert bought.evidence["embedding_shift"] > 0.1  # one word of a short sentence put back moves the bag of words
-    assert bought.evidence["min_word_zipf"] > 3.0  # 'bought' and 'stole' are common words
-    lian = next(p for p in proposals if p.rule == "name.respelled")
-    assert lian.evidence["min_word_zipf"] < 3.0 and lian.evidence["name_edit_similarity"] == 0.5  # L-n kept of Lian/Lyon
+    features = pair_features(context, 0, [2, 3])  # a major and a critical proposal in the first pair
+    assert features == {
+        "rule_points": math.log1p(30), "worst_rule": 3.0, "similarity": context.alignment.beads[0].similarity,
+        "length_ratio": 0.0, "words": math.log1p(6), "changed_share": 4 / 12, "hunks": math.log1p(2),
+    }
+    proposals = {p.rule: p for p in DetectorSet().propose(context) if p.alignment == 0}
+    assert rest_changed(proposals["name.respelled"], context) == 2 / 12  # bought/stole lies outside Lian/Lyon

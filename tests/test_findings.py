@@ -44,10 +44,16 @@ def test_merged_word_is_garble(seed_pair):
     assert [f.candidate_text for f in seed_pair.findings if f.category == "garble" and "Ukrainenow" in f.candidate_text] == ["Ukrainenow"]
 
 
-@pytest.mark.parametrize("text", ["tied the knot", "Department of Defense"])
-def test_meaning_changes_are_at_least_major(seed_pair, text):
-    (finding,) = findings_on(seed_pair, text, "meaning")
+def test_meaning_changes_are_at_least_major(seed_pair):
+    (finding,) = findings_on(seed_pair, "tied the knot", "meaning")
     assert RANK[finding.severity] >= RANK["major"]
+
+
+def test_a_paraphrase_in_a_pair_that_reads_right_is_reported_minor(seed_pair):
+    """"Department of Defense" for "Defense Ministry": the rule calls a changed entity major, but the rest
+    of the pair reads right, so the fitted policy reports it as minor (a reviewer still sees it)."""
+    (finding,) = findings_on(seed_pair, "Department of Defense", "meaning")
+    assert (finding.rule, finding.severity, finding.reference_text) == ("meaning.entity", "minor", "Defense Ministry")
 
 
 def test_cut_off_sentence_is_a_major_omission(seed_pair):
@@ -109,12 +115,14 @@ def test_changed_number_is_critical(auditor):
     assert (finding.category, finding.severity, finding.candidate_text, finding.reference_text) == ("number", "critical", "160", "150")
 
 
-def test_a_short_name_replaced_word_for_word_is_critical_but_a_new_title_is_not_a_name(auditor):
+def test_a_short_name_replaced_word_for_word_is_a_name_but_a_new_title_is_not(auditor):
+    """The rule calls the respelled name critical; with a second change in the same sentence the fitted
+    policy wants more of the pair to look wrong before it says critical, so it reports major."""
     ref = "Police in Lyon arrested two men on Friday, the President of the regional council said."
     cand = "Police in Lian arrested two men on Friday, the Chairman of the regional council said."
     findings = auditor.compare_documents(Document(cand), Document(ref)).findings
-    names = [(f.candidate_text, f.reference_text, f.severity) for f in findings if f.category == "name"]
-    assert names == [("Lian", "Lyon", "critical")]
+    names = [(f.rule, f.candidate_text, f.reference_text, f.severity) for f in findings if f.category == "name"]
+    assert names == [("name.respelled", "Lian", "Lyon", "major")]
     assert "Chairman" in {f.candidate_text for f in findings if f.category != "name"}
 
 

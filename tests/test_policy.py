@@ -1,5 +1,5 @@
-"""The severity policies: the default rule table, the shipped fitted model (opt-in, evaluated with numpy),
-its file, and `audit calibrate`."""
+"""The severity policies: the rule table, the shipped fitted pair-risk policy (the default, evaluated
+without scikit-learn), its file, and `audit calibrate`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from auditor.detect import DetectorSet, SeverityPolicy
+from auditor.detect.features import PAIR_FEATURES
 from auditor.detect.policy import DEFAULT_SEVERITIES, POLICIES, PolicyError, policy_json
 from detect_context import make_context, outcomes
 
@@ -18,26 +19,25 @@ ROOT = Path(__file__).resolve().parent.parent
 FITTED = SeverityPolicy.named("mqm-zhen")
 
 
-def test_the_default_policy_is_the_rule_table():
-    policy = SeverityPolicy()
-    assert policy.identity == "rules-1" and SeverityPolicy.named("rules") == policy
-    assert policy.settings(DEFAULT_SEVERITIES) == {r: None if s is None else s.value for r, s in sorted(DEFAULT_SEVERITIES.items())}
+def test_the_default_policy_is_the_fitted_one_and_the_rule_table_is_its_base(auditor):
+    assert auditor.detectors.policy == FITTED and FITTED.identity == "mqm-zhen-1"
+    table = SeverityPolicy()
+    assert table.identity == "rules-2" and SeverityPolicy.named("rules") == table
+    assert FITTED.data["table"] == table.data["table"]  # the fitted policy caps the table's severities, it does not invent its own
+    assert table.settings(DEFAULT_SEVERITIES) == {r: None if s is None else s.value for r, s in sorted(DEFAULT_SEVERITIES.items())}
     assert DEFAULT_SEVERITIES["meaning.sentence"] is None  # the sentence-level proposal is the fitted policy's alone
 
 
 def test_the_fitted_policy_is_named_versioned_and_written_the_one_way():
-    policy = FITTED
-    assert policy.identity == "mqm-zhen-1"
-    assert (POLICIES / "mqm-zhen.json").read_text(encoding="utf-8") == policy_json(policy.data)
-    assert set(policy.data["critical_rules"]) == {
-        "name.respelled", "name.respelled.recurring", "negation.added", "negation.lost", "number.added", "number.changed", "number.missing",
-    }
-    t = policy.thresholds
-    assert 0 < t["minor"] <= t["major"] <= t["critical"] < 1
+    assert (POLICIES / "mqm-zhen.json").read_text(encoding="utf-8") == policy_json(FITTED.data)
+    assert set(FITTED.data["risk"]["weights"]) == set(PAIR_FEATURES)
+    t = FITTED.thresholds
+    assert 0 < t["major"] <= t["critical"] < 1
 
 
 @pytest.mark.parametrize("policy", [SeverityPolicy(), FITTED], ids=["rules", "mqm-zhen"])
 def test_a_changed_numeral_and_a_respelled_name_stay_critical(policy):
+    """The one change in an otherwise identical sentence keeps its rule's severity under either policy."""
     found = outcomes("The plant employs 450 people.", "The plant employs 480 people.", ["number"], policy=policy)
     assert found == [("number", "critical", "450", "480")]
     found = outcomes("The lawyer Alexei Tabarov said so.", "The lawyer Alexei Tabalov said so.", ["name"], policy=policy)
@@ -45,10 +45,9 @@ def test_a_changed_numeral_and_a_respelled_name_stay_critical(policy):
 
 
 def test_only_fact_rules_can_be_critical():
-    """A clause added to a sentence is at most major whatever its evidence."""
-    policy = FITTED
+    """A clause added to a sentence is at most major whatever its pair looks like."""
     cand = "The council approved the plan after a long night of angry debate between all the members."
-    found = DetectorSet.build(names=["content"], policy=policy).run(make_context(cand, "The council approved the plan."))
+    found = DetectorSet.build(names=["content"], policy=FITTED).run(make_context(cand, "The council approved the plan."))
     assert found and all(f.severity != "critical" for f in found)
 
 
@@ -58,17 +57,34 @@ def test_hand_fixed_rules_win_over_the_model():
     assert outcomes(cand, ref, ["number"], policy=FITTED.replaced({"number.changed": None})) == []
 
 
-def test_a_low_similarity_pair_is_a_sentence_level_proposal_whose_severity_falls_with_similarity():
-    decided, majors = [], []
-    for similarity in (0.2, 0.5, 0.9, 0.99):
+PARAPHRASED = ("The firm said on Monday that 300 workers would lose their jobs at the plant this year.",
+               "On Monday the company said 200 employees at the factory would be laid off this year.")
+
+
+@pytest.mark.parametrize("similarity, expected", [(0.97, "minor"), (0.2, "critical")])
+def test_the_same_change_is_minor_in_a_pair_that_reads_right_and_critical_in_one_that_does_not(similarity, expected):
+    """A changed figure inside a paraphrased pair: the rule says critical; the pair's risk decides."""
+    context = make_context(*PARAPHRASED)
+    object.__setattr__(context.alignment.beads[0], "similarity", similarity)
+    detectors = DetectorSet.build(policy=FITTED)
+    risk = FITTED.pair_risks(detectors.propose(context), context)[0]
+    assert (risk >= FITTED.thresholds["critical"]) == (expected == "critical")
+    numbers = [(f.candidate_text, f.severity) for f in detectors.run(context) if f.category == "number"]
+    assert numbers == [("300", expected)]
+
+
+def test_a_sentence_level_finding_stands_exactly_where_its_pair_risk_is_major_and_the_risk_falls_with_similarity():
+    risks = []
+    for similarity in (0.05, 0.2, 0.5, 0.9):
         context = make_context("The cat sat on the mat near the door.", "Stocks fell sharply in early trading on Monday.")
         object.__setattr__(context.alignment.beads[0], "similarity", similarity)
         proposals = DetectorSet.build(names=["similarity"]).propose(context)
-        decided.append([(p.rule, FITTED.decide(p, context)) for p in proposals])
-        majors += [FITTED.probabilities(p, context)["major"] for p in proposals]
-        assert all(SeverityPolicy().decide(p, context) is None for p in proposals)  # the table does not report it
-    assert decided == [[("meaning.sentence", "major")]] * 3 + [[]]  # no proposal at all above 0.95 similarity
-    assert majors == sorted(majors, reverse=True) and majors[0] > majors[-1]
+        (risk,) = FITTED.pair_risks(proposals, context).values()
+        risks.append(risk)
+        assert [p.rule for p in proposals] == ["meaning.sentence"]
+        assert FITTED.decide_all(proposals, context) == ["major" if risk >= FITTED.thresholds["major"] else None]
+        assert [SeverityPolicy().decide(p) for p in proposals] == [None]  # the table does not report it
+    assert risks == sorted(risks, reverse=True) and risks[0] > risks[-1]
 
 
 def test_evaluating_a_policy_needs_no_scikit_learn():
@@ -86,7 +102,7 @@ def test_an_unknown_policy_name_is_refused_naming_the_shipped_ones():
         SeverityPolicy.named("nosuch")
 
 
-@pytest.mark.parametrize("content, message", [("{", "not a severity policy"), ('{"format": 9}', "format must be 1")])
+@pytest.mark.parametrize("content, message", [("{", "not a severity policy"), ('{"format": 9}', "format must be 2")])
 def test_a_bad_policy_file_is_refused_naming_it(tmp_path, content, message):
     path = tmp_path / "policy.json"
     path.write_text(content, encoding="utf-8")
@@ -97,14 +113,14 @@ def test_a_bad_policy_file_is_refused_naming_it(tmp_path, content, message):
 # --- calibrate on a small hand-written annotation file ------------------------------------------
 
 def _annotated_pairs() -> list[dict]:
-    """A made-up newsroom whose reviewers never mind a changed figure but always mark a changed verb
-    as a major error (a hand-written fixture, not MQM data)."""
+    """A made-up newsroom whose reviewers never mind a changed head count in a reworded sentence but
+    always mark a changed verb as a major error (a hand-written fixture, not MQM data)."""
     verbs = [("rose", "fell"), ("won", "lost"), ("opened", "closed"), ("hired", "fired"), ("bought", "sold"), ("started", "ended"),
              ("gained", "dropped"), ("grew", "shrank"), ("accepted", "refused"), ("passed", "failed")]
     pairs = []
     for k, (ref_verb, cand_verb) in enumerate(verbs):
         ref = f"Shares of the firm {ref_verb} sharply on Monday.\nThe board of {k + 3} members met on Tuesday in the capital."
-        cand = f"Shares of the firm {cand_verb} sharply on Monday.\nThe board of {k + 13} members met on Tuesday in the capital."
+        cand = f"Shares of the firm {cand_verb} sharply on Monday.\nThat Tuesday the {k + 13}-member board gathered in the capital city."
         at = cand.index(cand_verb)
         pairs.append({
             "doc_id": f"p{k}", "candidate": cand, "reference": ref, "mqm_per_word": 0.5 + k,
@@ -122,10 +138,13 @@ def test_calibrate_fits_a_policy_on_a_small_annotated_file_and_it_changes_a_seve
     assert first.read_bytes() == second.read_bytes()  # reproducible byte for byte
     custom = SeverityPolicy.load(first)
     assert custom.identity == "newsroom-1" and custom.data["trained_on"]["pairs"] == 10
-    cand, ref = "Sales of the firm fell sharply in May.", "Sales of the firm rose sharply in May."
-    shipped, own = outcomes(cand, ref, ["content"], policy=FITTED), outcomes(cand, ref, ["content"], policy=custom)
-    assert shipped == [("wording", "minor", "fell", "rose")]  # a rewording, says the shipped policy
-    assert own == [("wording", "major", "fell", "rose")]  # these reviewers call it major
+    cand = "That Tuesday the 45-member board gathered in the capital city."
+    ref = "The board of 35 members met on Tuesday in the capital."
+    def numbers(policy):
+        return [(f.candidate_text, f.severity) for f in DetectorSet.build(policy=policy).run(make_context(cand, ref)) if f.category == "number"]
+
+    assert numbers(FITTED) == [("45", "major")]  # a changed figure, says the shipped policy
+    assert numbers(custom) == [("45", "minor")]  # these reviewers do not mind it
     config = tmp_path / "audit.toml"
     config.write_text('policy = "policy.json"\n', encoding="utf-8")
     (tmp_path / "c.txt").write_text(cand + "\n", encoding="utf-8")

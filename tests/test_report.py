@@ -118,7 +118,7 @@ def test_aligned_rows_are_marked_with_their_findings(report):
     aligned = next(t for t in tables(report) if t[0][0] == "#")
     assert aligned[0] == ["#", "candidate", "reference", "similarity", "findings"]
     assert len(aligned) - 1 == 11
-    assert aligned[1][4] == "<strong>major</strong>: F001 F002"
+    assert aligned[1][4] == "<strong>minor</strong>: F001 F002"  # two rewordings in a pair that reads right
 
 
 def test_code_spans_outlast_any_backtick_run():

@@ -28,6 +28,7 @@ def calibrate(
     except ImportError:
         raise AuditError("audit calibrate needs scikit-learn: pip install 'auditor[calibrate]'") from None
     from auditor.api import Auditor
+    from auditor.detect import DetectorSet
     from auditor.detect.policy import policy_json
     from auditor.run.calibrate import collect, read_annotations
     from auditor.run.fit import fit_policy
@@ -35,14 +36,14 @@ def calibrate(
 
     records, digest = read_annotations(annotations)
     note(f"{len(records)} annotated pairs from {len(annotations)} file{'s' if len(annotations) > 1 else ''}")
-    auditor = Auditor(model=model, cache=cache, device=device.value)
-    rows, pairs = collect(auditor, records)
+    auditor = Auditor(model=model, cache=cache, device=device.value, detectors=DetectorSet())  # the rule table: what the fit builds on
+    rows, beads, pairs = collect(auditor, records)
     try:
         data, report = fit_policy(
-            rows, pairs, name=name, data_hash=digest, defaults={"score": dict(DEFAULT_SCORE_PARAMS), "gate": {"min_score": None}},
+            rows, beads, pairs, name=name, data_hash=digest, defaults={"score": dict(DEFAULT_SCORE_PARAMS), "gate": {"min_score": None}},
             max_false_major=max_false_major, max_false_critical=max_false_critical,
         )
     except ValueError as exc:
         raise AuditError(f"cannot calibrate: {exc}") from None
     emit(policy_json(data), output)
-    note(f"policy {name}-1 written to {output} ({len(rows)} proposals); out of fold: {json.dumps(report, sort_keys=True)}")
+    note(f"policy {name}-1 written to {output} ({len(beads)} aligned pairs, {len(rows)} proposals); out of fold: {json.dumps(report, sort_keys=True)}")

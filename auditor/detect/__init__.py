@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Sequence
 
 from auditor.detect.base import SEVERITIES, Context, Detector, DetectorOutput, Explained, Finding, Proposal, Span
-from auditor.detect.evidence import FEATURES, shared_features
 from auditor.detect.content import ContentDetector, UnalignedDetector
 from auditor.detect.garble import GarbleDetector
 from auditor.detect.names import NameDetector
@@ -66,27 +65,26 @@ class DetectorSet:
                 return detector
         raise KeyError(name)
 
-    def propose(self, context: Context, evidence: bool = True) -> list[Proposal]:
-        """Every detector's proposals, in order, each detector shown what the ones before it explained,
-        each with the shared evidence features (auditor/detect/evidence.py) unless `evidence` is False:
-        they cost a re-embedding per proposal, which a policy that reads only the rule never uses."""
+    def propose(self, context: Context) -> list[Proposal]:
+        """Every detector's proposals, in order, each detector shown what the ones before it explained;
+        one per (category, spans): the first, as one error is one finding."""
         explained: Explained = frozenset()
-        proposals: list[Proposal] = []
+        proposals: dict[tuple, Proposal] = {}
         for detector in self.detectors:
             output = detector.detect(context, explained)
-            proposals.extend(output.proposals)
+            for p in output.proposals:
+                proposals.setdefault((p.category, p.candidate_span, p.reference_span), p)
             explained |= output.explained
-        return shared_features(context, proposals) if evidence else proposals
+        return list(proposals.values())
 
     def run(self, context: Context) -> list[Finding]:
         """All findings of a comparison, sorted by position, with ids stable from run to run."""
+        proposals = self.propose(context)
         found: dict[tuple, Finding] = {}
-        for proposal in self.propose(context, evidence=self.policy.reads_evidence):
-            severity = self.policy.decide(proposal, context)
-            if severity is None:
-                continue
-            finding = proposal.finding(severity)
-            found.setdefault((finding.category, finding.candidate_span, finding.reference_span), finding)
+        for proposal, severity in zip(proposals, self.policy.decide_all(proposals, context)):
+            if severity is not None:
+                finding = proposal.finding(severity)
+                found[(finding.category, finding.candidate_span, finding.reference_span)] = finding
         found = _sentence_level_only_alone(found)
         ordered = sorted(
             found.values(),
@@ -118,7 +116,7 @@ def _sentence_level_only_alone(found: dict[tuple, Finding]) -> dict[tuple, Findi
     return {k: f for k, f in found.items() if f.rule != "meaning.sentence" or worst.get(f.alignment, 99) > f.severity.rank}
 
 
-DEFAULT_DETECTORS = DetectorSet()
+DEFAULT_DETECTORS = DetectorSet()  # the rule table: `detect` without a policy is the documented table
 
 
 def detect(context: Context, detectors: DetectorSet = DEFAULT_DETECTORS) -> list[Finding]:
@@ -127,6 +125,6 @@ def detect(context: Context, detectors: DetectorSet = DEFAULT_DETECTORS) -> list
 
 
 __all__ = [
-    "DETECTORS", "FEATURES", "SEVERITIES", "Context", "Detector", "DetectorOutput", "DetectorSet", "Finding", "Proposal",
+    "DETECTORS", "SEVERITIES", "Context", "Detector", "DetectorOutput", "DetectorSet", "Finding", "Proposal",
     "SeverityPolicy", "Span", "detect",
 ]

@@ -134,7 +134,7 @@ class NameDetector(Detector):
     one misspelling is one finding listing every place it occurs."""
 
     name = "name"
-    rules = ("name.respelled", "name.variant", "name.respelled.recurring", "name.variant.recurring", "name.two_spellings")
+    rules = ("name.respelled", "name.variant", "name.two_spellings")
 
     @dataclass(frozen=True)
     class Params:

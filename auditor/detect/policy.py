@@ -1,13 +1,15 @@
 """The one place a finding's severity is decided.
 
-Detectors only propose: a rule that fired and its evidence. `SeverityPolicy.decide` turns a
-proposal into the reported severity (or None: not reported). The default is the rule table below
-(DEFAULT_SEVERITIES, the README's severity table). A fitted policy is opt-in (`--policy mqm-zhen`,
-or a file from `audit calibrate`): two logistic scores over the proposal's category, rule and
-features (auditor/detect/features.py), "a reviewer marks an error here" and "... a major one", each
-held against a fitted threshold; where the rest of the aligned pair is unchanged (`close_pair`) the
-rule's own severity holds. Critical stays with the rules whose evidence falsifies a fact. Policies
-are small JSON files (auditor/detect/policies/); evaluating them needs numpy only.
+Detectors only propose: a rule that fired and its evidence. `SeverityPolicy.decide_all` turns a
+comparison's proposals into reported severities (None: not reported). The rule table below
+(DEFAULT_SEVERITIES, the README's severity table) gives each rule its severity. A fitted policy (the
+default, `mqm-zhen`, or a file from `audit calibrate`) keeps those severities where they are
+evidence, and caps them where the aligned pair as a whole does not look wrong: one logistic score
+over the pair's features (auditor/detect/features.py), "a reviewer marks a major error in this
+pair", held against two fitted thresholds. Below the major one every rule is reported as minor (the
+change is real, but the pair reads right); below the critical one a critical rule as major. A pair that is an exact copy but for the one change (`close_pair`) keeps the
+rule's severity: the change is all there is; so does a sentence cut off mid-clause.
+Policies are small JSON files (auditor/detect/policies/); evaluating them needs the standard library only.
 """
 
 from __future__ import annotations
@@ -18,27 +20,27 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from auditor.detect.base import Context, Proposal
-from auditor.detect.features import FEATURES, proposal_features
+from auditor.detect.features import PAIR_FEATURES, pair_features, rest_changed
 from auditor.domain import Severity
 from auditor.errors import AuditError
 
 CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
-POLICY_FORMAT = 1  # the layout of the JSON file; bump when a key changes meaning
+POLICY_FORMAT = 2  # the layout of the JSON file; bump when a key changes meaning (2: the pair-risk model)
 POLICIES = Path(__file__).with_name("policies")  # the shipped fitted policies, one JSON file each
-FITTED_POLICY = "mqm-zhen"  # fitted by benchmarks/fit_policy.py on the MQM dev set; opt-in (--policy mqm-zhen)
-OUTCOMES = ("error", "major")
+FITTED_POLICY = "mqm-zhen"  # fitted by benchmarks/fit_policy.py on the MQM dev set: the default
+CLOSE_PAIR = 0.0  # rest_changed up to which a pair counts as an exact copy but for the change: the rule's severity holds
+PAIR_LEVEL_RULES = ("meaning.sentence",)
+HOLDING_RULES = ("garble.cut_off", "omission.cut_off")  # a sentence that stops mid-clause is broken whatever the rest of the pair says  # a proposal about the whole pair: reported (major) only where the pair's risk says so
 
 # Rule -> severity, as the README's severity table states it: a falsified fact (who, how many,
 # whether) is critical; changed, lost, added or broken content major; a change that keeps the
 # meaning minor.
 DEFAULT_SEVERITIES: Mapping[str, Severity | None] = MappingProxyType({
     "name.respelled": CRITICAL,  # a different name falsifies who is meant
-    "name.respelled.recurring": CRITICAL,  # the same misspelling again, elsewhere
     "name.variant": MINOR,  # a romanisation variant (Alexei / Alexey) names the same person
-    "name.variant.recurring": MINOR,
     "name.two_spellings": MAJOR,  # one of two spellings in the candidate is wrong, but which is unknown
     "number.changed": CRITICAL,
     "number.added": CRITICAL,
@@ -48,8 +50,8 @@ DEFAULT_SEVERITIES: Mapping[str, Severity | None] = MappingProxyType({
     "meaning.modality": MAJOR,
     "meaning.entity": MAJOR,
     "meaning.modifier": MAJOR,
-    "meaning.model": MAJOR,
-    "meaning.sentence": None,  # the fitted policy's sentence-level evidence; the table does not report it  # the model says putting the reference words back moves the meaning
+    "meaning.model": MAJOR,  # the model says putting the reference words back moves the meaning
+    "meaning.sentence": None,  # the whole pair reads differently: a fitted policy reports it where the pair's risk is major
     "wording.model": MINOR,  # ... and says it does not
     "wording.hedge": MINOR,
     "addition.clause": MAJOR,  # several content words added
@@ -69,11 +71,9 @@ DEFAULT_SEVERITIES: Mapping[str, Severity | None] = MappingProxyType({
     "terminology.forbidden": MAJOR,  # the glossary entry's own severity wins (see decide)
     "terminology.required": MAJOR,
 })
-# The severities a fitted policy keeps on close copies (`close_pair`): the table's, but for the glossary's
-# rules (their own severity) and the sentence-level proposal, which covers the whole pair and is the model's alone.
-RULE_SEVERITIES = {r: None if s is None else s.value for r, s in DEFAULT_SEVERITIES.items() if r.partition(".")[0] != "terminology" and r != "meaning.sentence"}
-RULES_POLICY = "rules"  # the default: the table above, by name
-RULES_VERSION = 1  # bump when a severity in DEFAULT_SEVERITIES changes
+RULES_POLICY = "rules"  # the plain table above, by name
+RULES_VERSION = 2  # bump when a severity in DEFAULT_SEVERITIES changes
+LEVEL = {None: 0, MINOR: 1, MAJOR: 2, CRITICAL: 3}
 
 
 class PolicyError(AuditError):
@@ -81,25 +81,25 @@ class PolicyError(AuditError):
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """One logistic score: intercept + category weight + rule weight + standardised feature weights."""
+class PairRisk:
+    """A logistic score over standardised pair features: how likely reviewers mark a major error in the pair."""
 
     intercept: float
-    category: Mapping[str, float]
-    rule: Mapping[str, float]
-    feature: Mapping[str, float]
+    weights: Mapping[str, float]
+    center: Mapping[str, float]
+    scale: Mapping[str, float]
 
-    def probability(self, category: str, rule: str, x: Mapping[str, float], center: Mapping[str, float], scale: Mapping[str, float]) -> float:
-        z = self.intercept + self.category.get(category, 0.0) + self.rule.get(rule, 0.0)
-        z += sum(w * (x.get(f, center.get(f, 0.0)) - center.get(f, 0.0)) / (scale.get(f) or 1.0) for f, w in self.feature.items())
+    def probability(self, x: Mapping[str, float]) -> float:
+        z = self.intercept + sum(w * (x[f] - self.center[f]) / (self.scale[f] or 1.0) for f, w in self.weights.items())
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 @dataclass(frozen=True)
 class SeverityPolicy:
-    """Either a rule table (`data` None: DEFAULT_SEVERITIES; or a plain rule -> severity mapping) or a
-    fitted policy (`data`: a parsed policy file), plus rules fixed by hand (`overrides`: rule ->
-    severity, None to drop). A severity the project configured (a glossary entry's) wins."""
+    """A rule table (`data` None: DEFAULT_SEVERITIES; or a plain rule -> severity mapping), or a fitted
+    policy (`data`: a parsed policy file: its own table plus the pair-risk model), plus rules fixed by
+    hand (`overrides`: rule -> severity, None to drop). A severity the project configured (a glossary
+    entry's) wins over both."""
 
     data: Mapping[str, Any] | None = None
     overrides: Mapping[str, Severity | None] = field(default_factory=dict)
@@ -112,11 +112,10 @@ class SeverityPolicy:
         object.__setattr__(self, "data", data)
         overrides = {rule: None if sev is None else Severity(sev) for rule, sev in self.overrides.items()}
         object.__setattr__(self, "overrides", MappingProxyType(overrides))
-        fitted = data.get("kind") != "table"
-        models = {name: Outcome(**data["models"][name]) for name in OUTCOMES} if fitted else {}
-        table = None if fitted else {r: None if s is None else Severity(s) for r, s in data["table"].items()}
-        object.__setattr__(self, "_models", models)
+        table = {r: None if s is None else Severity(s) for r, s in data["table"].items()}
+        risk = PairRisk(**data["risk"]) if data.get("kind") == "pair-risk" else None
         object.__setattr__(self, "_table", table)
+        object.__setattr__(self, "_risk", risk)
 
     def __reduce__(self):
         return SeverityPolicy, (dict(self.data), dict(self.overrides))  # batch workers get a plain copy
@@ -143,6 +142,11 @@ class SeverityPolicy:
             raise PolicyError(f"{name_or_path}: no such policy (shipped: {shipped}; or give a policy file's path)")
         return cls.load(name_or_path)
 
+    @classmethod
+    def default(cls) -> SeverityPolicy:
+        """The policy a run uses unless told otherwise: the shipped fitted one."""
+        return cls(shipped_data(FITTED_POLICY))
+
     @property
     def thresholds(self) -> Mapping[str, float]:
         return self.data["thresholds"]
@@ -150,7 +154,7 @@ class SeverityPolicy:
     @property
     def score_params(self) -> Mapping[str, float]:
         """The document score's constants (auditor/verdict/score.py): a fitted policy's own; the rule
-        table uses those benchmarks/fit_policy.py fitted for the shipped fitted policy."""
+        table uses those benchmarks/fit_policy.py fitted for the shipped policy."""
         return self.data["score"] if "score" in self.data else shipped_data(FITTED_POLICY)["score"]
 
     @property
@@ -162,44 +166,49 @@ class SeverityPolicy:
     def file_hash(self) -> str:
         return hashlib.sha256(policy_json(self.data).encode("utf-8")).hexdigest()[:12]
 
-    def probabilities(self, proposal: Proposal, context: Context | None = None) -> dict[str, float]:
-        """The fitted scores of one proposal: how likely a reviewer marks an error, and a major one."""
-        x = proposal_features(proposal, context)
-        category, center, scale = str(proposal.category), self.data["center"], self.data["scale"]
-        return {name: model.probability(category, proposal.rule, x, center, scale) for name, model in self._models.items()}  # type: ignore[attr-defined]
-
-    @property
-    def reads_evidence(self) -> bool:
-        """Whether `decide` looks past the rule: a fitted policy does, a rule table does not."""
-        return self._table is None  # type: ignore[attr-defined]
-
-    def decide(self, proposal: Proposal, context: Context | None = None) -> Severity | None:
+    def decide(self, proposal: Proposal) -> Severity | None:
+        """The proposal's severity by its rule alone: configured, else fixed by hand, else the table's."""
         if proposal.configured is not None:
             return proposal.configured
         if proposal.rule in self.overrides:
             return self.overrides[proposal.rule]
-        table = self._table  # type: ignore[attr-defined]
-        if table is not None:
-            try:
-                return table[proposal.rule]
-            except KeyError:
-                raise KeyError(f"the severity policy has no entry for rule {proposal.rule!r}") from None
-        return self._fitted(proposal, context)
+        try:
+            return self._table[proposal.rule]  # type: ignore[attr-defined]
+        except KeyError:
+            raise KeyError(f"the severity policy has no entry for rule {proposal.rule!r}") from None
 
-    def _fitted(self, proposal: Proposal, context: Context | None) -> Severity | None:
-        x = proposal_features(proposal, context)
-        rules = self.data.get("rule_severity", {})
-        if proposal.rule in rules and x["aligned"] and x["rest_changed"] <= self.data.get("close_pair", -1.0):
-            return None if rules[proposal.rule] is None else Severity(rules[proposal.rule])
-        p = self.probabilities(proposal, context)
-        t = self.thresholds
-        if proposal.rule in self.data["critical_rules"] and p["error"] >= t["critical"]:
-            return CRITICAL
-        if p["major"] >= t["major"]:
-            return MAJOR
-        if max(p["error"], p["major"]) >= t["minor"]:
+    def evidence_level(self, proposal: Proposal) -> int:
+        """What a proposal adds to its pair's features: its rule's severity (0 none .. 3 critical); a
+        sentence-level proposal, which the table does not report, counts as major evidence."""
+        return LEVEL[MAJOR] if proposal.rule in PAIR_LEVEL_RULES else LEVEL[self.decide(proposal)]
+
+    def pair_risks(self, proposals: Sequence[Proposal], context: Context) -> dict[int, float]:
+        """Aligned entry -> the fitted probability that reviewers mark a major error there (empty for a table)."""
+        risk: PairRisk | None = self._risk  # type: ignore[attr-defined]
+        if risk is None:
+            return {}
+        levels: dict[int, list[int]] = {k: [] for k, bead in enumerate(context.alignment.beads) if bead.aligned and k in context.diffs}
+        for p in proposals:
+            if p.alignment in levels:
+                levels[p.alignment].append(self.evidence_level(p))
+        return {k: risk.probability(pair_features(context, k, found)) for k, found in levels.items()}
+
+    def decide_all(self, proposals: Sequence[Proposal], context: Context) -> list[Severity | None]:
+        """Every proposal's reported severity (None: not reported), in order."""
+        risks = self.pair_risks(proposals, context)
+        return [self._capped(p, self.decide(p), risks, context) for p in proposals]
+
+    def _capped(self, proposal: Proposal, severity: Severity | None, risks: Mapping[int, float], context: Context) -> Severity | None:
+        if proposal.alignment not in risks or proposal.configured is not None or proposal.rule in self.overrides:
+            return severity
+        risk, t = risks[proposal.alignment], self.thresholds
+        if proposal.rule in PAIR_LEVEL_RULES:
+            return MAJOR if risk >= t["major"] else None
+        if severity is None or proposal.rule in HOLDING_RULES or rest_changed(proposal, context) <= self.data["close_pair"]:
+            return severity
+        if risk < t["major"]:
             return MINOR
-        return None
+        return MAJOR if severity is CRITICAL and risk < t["critical"] else severity
 
     def replaced(self, changes: Mapping[str, Severity | str | None]) -> SeverityPolicy:
         """This policy with the severities of some rules fixed by hand (None: those rules are not reported)."""
@@ -207,7 +216,7 @@ class SeverityPolicy:
 
     def settings(self, rules: Iterable[str]) -> dict[str, str | None]:
         """The severities of `rules` the table or a hand fix sets, keys sorted: part of a run's signature."""
-        table = {**(self._table or {}), **self.overrides}  # type: ignore[attr-defined]
+        table = {**self._table, **self.overrides}  # type: ignore[attr-defined]
         return {r: None if table[r] is None else table[r].value for r in sorted(rules) if r in table}
 
     def describe(self) -> dict[str, Any]:
@@ -238,21 +247,20 @@ def _check(data: Any) -> None:
     """Refuse a file that is not a policy of this format, with what is wrong."""
     if not isinstance(data, Mapping) or data.get("format") != POLICY_FORMAT:
         raise ValueError(f"format must be {POLICY_FORMAT}")
-    if data.get("kind") == "table":
-        for key in ("name", "version", "table"):
-            if key not in data:
-                raise KeyError(f"missing key {key!r}")
-        return
-    for key in ("name", "version", "features", "center", "scale", "models", "thresholds", "critical_rules", "score"):
+    for key in ("name", "version", "table"):
         if key not in data:
             raise KeyError(f"missing key {key!r}")
-    unknown = sorted(set(data["features"]) - set(FEATURES))
+    if data.get("kind") == "table":
+        return
+    for key in ("risk", "thresholds", "close_pair", "score"):
+        if key not in data:
+            raise KeyError(f"missing key {key!r}")
+    if set(data["risk"]) != {"intercept", "weights", "center", "scale"}:
+        raise ValueError("risk needs intercept, weights, center and scale")
+    unknown = sorted(set(data["risk"]["weights"]) - set(PAIR_FEATURES))
     if unknown:
         raise ValueError(f"unknown feature {unknown[0]!r}")
-    for name in OUTCOMES:
-        if set(data["models"][name]) != {"intercept", "category", "rule", "feature"}:
-            raise ValueError(f"model {name!r} needs intercept, category, rule and feature")
-    for name in ("critical", "major", "minor"):
+    for name in ("critical", "major"):
         if not 0.0 <= float(data["thresholds"][name]) <= 1.0:
             raise ValueError(f"threshold {name!r} must lie between 0 and 1")
 

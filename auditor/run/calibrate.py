@@ -1,5 +1,6 @@
-"""What a severity policy is fitted on: every proposal the detectors make on annotated pairs, with
-its features and the reviewers' verdict on the words it points at.
+"""What a severity policy is fitted on: every aligned pair of the annotated documents with its pair
+features and whether the reviewers marked a major error in it, and every proposal the detectors
+make there with its rule-table severity and where it falls.
 
 Input, one JSON object a line (`.jsonl`, or `.jsonl.gz`), the MQM dev set's documents.jsonl format:
 `candidate`, `reference`, `errors` (each `doc_char_start`, `doc_char_end` into the candidate and a
@@ -19,10 +20,11 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from auditor.api import Auditor
-from auditor.detect.features import FEATURES, proposal_features
+from auditor.detect.features import PAIR_FEATURES, pair_features, rest_changed
+from auditor.detect.policy import CLOSE_PAIR, LEVEL, PAIR_LEVEL_RULES
 from auditor.errors import InputError
 from auditor.io.load import Document
 
@@ -31,16 +33,25 @@ SEVERITY_WEIGHTS = {"major": 5.0, "critical": 5.0, "minor": 1.0}  # MQM's weight
 
 @dataclass
 class Row:
-    """One proposal: its identity, features and the reviewers' labels."""
+    """One proposal: where it falls and what the rule table says of it."""
 
     pair: int
     unit: int | None  # the candidate unit its span starts in; None when it has no candidate span
     checked: bool  # inside aligned text
-    category: str
     rule: str
+    level: int  # the rule table's severity: 0 not reported, 1 minor, 2 major, 3 critical
+    bead: int  # index into the BeadRows of its aligned pair, -1 outside one
+    close: bool  # its pair is an exact copy but for it (features.rest_changed is 0)
+    pair_level: bool  # a proposal about the whole pair (PAIR_LEVEL_RULES)
+
+
+@dataclass
+class BeadRow:
+    """One aligned pair: its features and whether a reviewer marked a major error in its candidate text."""
+
+    pair: int
     features: list[float]
-    error: int  # a reviewer marked an error it overlaps
-    major: int  # ... a major one
+    major: int
 
 
 @dataclass
@@ -120,33 +131,41 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < max(b[1], b[0] + 1) and b[0] < max(a[1], a[0] + 1)
 
 
-def collect(auditor: Auditor, records: Sequence[dict], chunk: int = 8) -> tuple[list[Row], list[Pair]]:
-    """Run the detectors over every pair (the policy is not consulted) and label what they propose."""
+def collect(auditor: Auditor, records: Sequence[dict], chunk: int = 8) -> tuple[list[Row], list[BeadRow], list[Pair]]:
+    """Run the detectors over every pair (the policy's rule table only) and label what they see."""
     rows: list[Row] = []
+    beads: list[BeadRow] = []
     pairs: list[Pair] = []
     encoder = auditor.encoder()
+    policy = auditor.detectors.policy
     for lo in range(0, len(records), chunk):
         batch = records[lo : lo + chunk]
         prepared = [auditor.prepare(Document.from_text(r["candidate"]), Document.from_text(r["reference"])) for r in batch]
         vectors = auditor.encode([s for p in prepared for s in (p.candidate_sentences, p.reference_sentences)], encoder)
         for k, (record, pair) in enumerate(zip(batch, prepared)):
             context = auditor.analyse(pair, vectors[2 * k], vectors[2 * k + 1], encoder)
-            pairs.append(_pair(record, context, len(pairs)))
-            for proposal in _unique(auditor.detectors.propose(context)):
-                rows.append(_row(record, proposal, context, len(pairs) - 1))
+            number = len(pairs)
+            pairs.append(_pair(record, context, number))
+            proposals = auditor.detectors.propose(context)
+            levels = [policy.evidence_level(p) for p in proposals]
+            entries = {e: len(beads) + n for n, e in enumerate(e for e, b in enumerate(context.alignment.beads) if b.aligned and e in context.diffs)}
+            for entry in entries:
+                found = [level for p, level in zip(proposals, levels) if p.alignment == entry]
+                features = pair_features(context, entry, found)
+                beads.append(BeadRow(number, [features[f] for f in PAIR_FEATURES], _major_in(record, context, entry)))
+            for p, level in zip(proposals, levels):
+                rows.append(_row(record, p, LEVEL[policy.decide(p)], entries.get(p.alignment, -1) if p.alignment is not None else -1, context, number))
                 pairs[-1].rows.append(len(rows) - 1)
-    return rows, pairs
+    return rows, beads, pairs
 
 
-def _unique(proposals: Iterable) -> list:
-    """One proposal per (category, spans), the first, as the detector runner keeps them."""
-    seen, kept = set(), []
-    for p in proposals:
-        key = (p.category, p.candidate_span, p.reference_span)
-        if key not in seen:
-            seen.add(key)
-            kept.append(p)
-    return kept
+def _major_in(record: dict, context, entry: int) -> int:
+    """1 when a reviewer's major error overlaps the entry's candidate sentences."""
+    spans = [(context.cand_sents[i].start, context.cand_sents[i].end) for i in context.alignment.beads[entry].candidate]
+    return int(any(
+        side == "candidate" and start is not None and severity != "minor" and any(_overlaps(s, (start, end)) for s in spans)
+        for side, start, end, severity, _ in _errors(record)
+    ))
 
 
 def _pair(record: dict, context, number: int) -> Pair:
@@ -173,18 +192,13 @@ def _pair(record: dict, context, number: int) -> Pair:
     )
 
 
-def _row(record: dict, proposal, context, pair: int) -> Row:
-    spans = {"candidate": proposal.candidate_span, "reference": proposal.reference_span}
-    hit = [
-        severity for side, start, end, severity, _ in _errors(record)
-        if start is not None and spans.get(side) is not None and _overlaps((spans[side].start, spans[side].end), (start, end))
-    ]
-    bead = context.alignment.beads[proposal.alignment] if proposal.alignment is not None else None
-    x = proposal_features(proposal, context)
+def _row(record: dict, proposal, level: int, bead: int, context, pair: int) -> Row:
+    entry = context.alignment.beads[proposal.alignment] if proposal.alignment is not None else None
     return Row(
         pair=pair,
         unit=None if proposal.candidate_span is None else _unit_of(_units(record), proposal.candidate_span.start),
-        checked=bool(bead is not None and bead.aligned),
-        category=str(proposal.category), rule=proposal.rule, features=[x[f] for f in FEATURES],
-        error=int(bool(hit)), major=int(any(s != "minor" for s in hit)),
+        checked=bool(entry is not None and entry.aligned),
+        rule=proposal.rule, level=level, bead=bead,
+        close=bead >= 0 and rest_changed(proposal, context) <= CLOSE_PAIR,
+        pair_level=proposal.rule in PAIR_LEVEL_RULES,
     )

@@ -1,16 +1,13 @@
-"""Fit a severity policy on labelled proposals (auditor/run/calibrate.py): scikit-learn at fit time only.
+"""Fit a severity policy on labelled aligned pairs (auditor/run/calibrate.py): scikit-learn at fit time only.
 
-Two L2 logistic regressions over category, rule and standardised features ("a reviewer marks an
-error here", "... a major one"), each dataset weighing the same. The thresholds are chosen on
-out-of-fold scores (folds grouped by document, so no document is scored by a model that saw it):
-critical (on the error score of the fact rules) and major (on the major score) are the lowest
-thresholds whose share of error-free units with such a finding stays within `max_false_critical` /
-`max_false_major` in every dataset; minor is the threshold
-that ranks units best against the reviewers (Kendall tau). The document score's constants and the
-default gate's minimum score are fitted on the same out-of-fold decisions. Everything is rounded,
-so the same inputs give the same file. First `close_pair`: the largest share of a pair's other words
-changed up to which the rules' own severities (RULE_SEVERITIES) alone keep the false-alarm rates
-within the targets; the model decides the rest.
+One L2 logistic regression over the standardised pair features (auditor/detect/features.py): "a
+reviewer marks a major error in this aligned pair", each dataset weighing the same. The thresholds
+are chosen on out-of-fold scores (folds grouped by document, so no document is scored by a model
+that saw it): major is the lowest whose share of error-free units (lines) with a major or critical
+finding stays within `max_false_major` in every dataset; critical the lowest, not below major,
+whose share with a critical finding stays within `max_false_critical`. The document score's
+constants and the gate's recommended minimum score are fitted on the same out-of-fold decisions.
+Everything is rounded, so the same inputs give the same file.
 """
 
 from __future__ import annotations
@@ -21,59 +18,48 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from auditor.detect.features import FEATURES
-from auditor.detect.policy import OUTCOMES, POLICY_FORMAT, RULE_SEVERITIES
-from auditor.run.calibrate import Pair, Row
+from auditor.detect.features import PAIR_FEATURES
+from auditor.detect.policy import CLOSE_PAIR, DEFAULT_SEVERITIES, HOLDING_RULES, POLICY_FORMAT
+from auditor.run.calibrate import BeadRow, Pair, Row
 from auditor.verdict.score import POINTS, document_score
 
-CRITICAL_RULES = ("name.respelled", "name.respelled.recurring", "negation.added", "negation.lost", "number.added", "number.changed", "number.missing")
 GRID = tuple(round(t, 2) for t in np.arange(0.02, 1.0, 0.01))
 FOLDS = 5
 DIGITS = 4
 
 
-def _design(rows: Sequence[Row], categories: list[str], rules: list[str], center: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    x = np.zeros((len(rows), len(categories) + len(rules) + len(FEATURES)))
-    cat_at, rule_at = {c: k for k, c in enumerate(categories)}, {r: len(categories) + k for k, r in enumerate(rules)}
-    for i, row in enumerate(rows):
-        x[i, cat_at[row.category]] = 1.0
-        x[i, rule_at[row.rule]] = 1.0
-    x[:, len(categories) + len(rules) :] = (np.array([r.features for r in rows]) - center) / scale
-    return x
-
-
-def _weights(rows: Sequence[Row], pairs: Sequence[Pair]) -> np.ndarray:
-    """Each dataset weighs the same in total, however many proposals it has."""
-    datasets = [pairs[r.pair].dataset for r in rows]
+def _weights(beads: Sequence[BeadRow], pairs: Sequence[Pair]) -> np.ndarray:
+    """Each dataset weighs the same in total, however many pairs it has."""
+    datasets = [pairs[b.pair].dataset for b in beads]
     counts = {d: datasets.count(d) for d in set(datasets)}
-    return np.array([len(rows) / (len(counts) * counts[d]) for d in datasets])
+    return np.array([len(beads) / (len(counts) * counts[d]) for d in datasets])
 
 
-def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float):
+def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float) -> tuple[float, np.ndarray]:
+    """Intercept and weights; a constant model when only one class was seen."""
     from sklearn.linear_model import LogisticRegression
 
-    if y.min() == y.max():  # one class only: a constant model
-        return None, float(np.clip(y.mean(), 1e-3, 1 - 1e-3))
-    return LogisticRegression(C=c, max_iter=2000).fit(x, y, sample_weight=w), None
+    if y.min() == y.max():
+        p = float(np.clip(y.mean(), 1e-3, 1 - 1e-3))
+        return math.log(p / (1 - p)), np.zeros(x.shape[1])
+    model = LogisticRegression(C=c, max_iter=2000).fit(x, y, sample_weight=w)
+    return float(model.intercept_[0]), model.coef_[0]
 
 
-def _probability(model: tuple, x: np.ndarray) -> np.ndarray:
-    fitted, constant = model
-    return np.full(len(x), constant) if fitted is None else fitted.predict_proba(x)[:, 1]
+def _probability(model: tuple[float, np.ndarray], x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-(model[0] + x @ model[1])))
 
 
-CLOSE_GRID = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
-LEVEL = {None: 0, "minor": 1, "major": 2, "critical": 3}
-
-
-def severities(p_error: np.ndarray, p_major: np.ndarray, critical: np.ndarray, t: dict[str, float], table=None) -> np.ndarray:
-    """0 dropped, 1 minor, 2 major, 3 critical: SeverityPolicy.decide, for many rows at once; `table`:
-    (rows in a close pair, their rule's own severity)."""
-    modelled = np.where(
-        critical & (p_error >= t["critical"]), 3,
-        np.where(p_major >= t["major"], 2, np.where(np.maximum(p_error, p_major) >= t["minor"], 1, 0)),
-    )
-    return modelled if table is None else np.where(table[0], table[1], modelled)
+def severities(rows: Sequence[Row], risk: np.ndarray, t: dict[str, float]) -> np.ndarray:
+    """0 dropped, 1 minor, 2 major, 3 critical: SeverityPolicy.decide_all, for many rows at once;
+    `risk` is each row's pair risk (ignored for rows outside an aligned pair)."""
+    level = np.array([r.level for r in rows])
+    inside = np.array([r.bead >= 0 for r in rows])
+    holds = np.array([r.close or r.rule in HOLDING_RULES for r in rows])
+    pair_level = np.array([r.pair_level for r in rows])
+    capped = np.where(risk < t["major"], np.minimum(level, 1), np.where(risk < t["critical"], np.minimum(level, 2), level))
+    decided = np.where(inside & ~holds, capped, level)
+    return np.where(pair_level & inside, np.where(risk >= t["major"], 2, 0), decided)
 
 
 @dataclass(frozen=True)
@@ -125,29 +111,14 @@ def _lowest(grid, ok) -> float:
     return float(next((t for t in grid if ok(t)), 1.0))
 
 
-def _close_pair(units: Units, rows: Sequence[Row], max_false_major: float, max_false_critical: float):
-    """The largest `close_pair` whose rule severities alone stay within the false-alarm targets."""
-    rest = np.array([r.features[FEATURES.index("rest_changed")] for r in rows])
-    aligned = np.array([r.features[FEATURES.index("aligned")] for r in rows]) > 0
-    ruled = np.array([r.rule in RULE_SEVERITIES for r in rows]) & aligned
-    level = np.array([LEVEL[RULE_SEVERITIES.get(r.rule)] for r in rows])
-    best = -1.0
-    for close in CLOSE_GRID:
-        m = units.measures(np.where(ruled & (rest <= close), level, 0)).values()
-        if max(x["clean_major_rate"] for x in m) <= max_false_major and max(x["clean_critical_rate"] for x in m) <= max_false_critical:
-            best = close
-    return best, (ruled & (rest <= best), level)
+def _thresholds(units: "Units", rows: Sequence[Row], risk: np.ndarray, max_false_major: float, max_false_critical: float) -> dict[str, float]:
+    """The lowest thresholds that keep the false-alarm shares within their targets in every dataset."""
+    def rate(t: dict[str, float], key: str) -> float:
+        return max(m[key] for m in units.measures(severities(rows, risk, t)).values())
 
-
-def _thresholds(units: Units, p_error, p_major, critical, table, max_false_major, max_false_critical) -> dict[str, float]:
-    def rates(t, key):
-        return [m[key] for m in units.measures(severities(p_error, p_major, critical, t, table)).values()]
-
-    t = {"critical": 1.0, "major": 1.0, "minor": 1.0}
-    t["critical"] = _lowest(GRID, lambda c: max(rates({**t, "critical": c}, "clean_critical_rate")) <= max_false_critical)
-    t["major"] = _lowest(GRID, lambda m: max(rates({**t, "major": m}, "clean_major_rate")) <= max_false_major)
-    t["minor"] = float(max((m for m in GRID if m <= t["major"]), key=lambda m: (round(float(np.mean(rates({**t, "minor": m}, "unit_kendall"))), 3), m)))
-    return t
+    major = _lowest(GRID, lambda m: rate({"major": m, "critical": 1.0}, "clean_major_rate") <= max_false_major)
+    critical = _lowest([g for g in GRID if g >= major], lambda c: rate({"major": major, "critical": c}, "clean_critical_rate") <= max_false_critical)
+    return {"critical": critical, "major": major}
 
 
 def _document_scores(rows, pairs, sev, params) -> np.ndarray:
@@ -191,56 +162,37 @@ def _score_and_gate(rows, pairs, sev, defaults: dict) -> tuple[dict, dict, dict]
     return best, {"min_score": minimum}, report
 
 
-def fit_policy(rows: Sequence[Row], pairs: Sequence[Pair], *, name: str, data_hash: str, defaults: dict,
+def fit_policy(rows: Sequence[Row], beads: Sequence[BeadRow], pairs: Sequence[Pair], *, name: str, data_hash: str, defaults: dict,
                c: float = 1.0, max_false_major: float = 0.15, max_false_critical: float = 0.02) -> tuple[dict, dict]:
     """The policy file's contents and a report of how it did out of fold."""
-    if len(rows) < 10 or len({r.error for r in rows}) < 2:
-        raise ValueError("too few labelled proposals to fit a policy (at least 10, some marked as errors and some not)")
+    if len(beads) < 10 or len({b.major for b in beads}) < 2:
+        raise ValueError("too few labelled aligned pairs to fit a policy (at least 10, some with a major error and some without)")
     from sklearn.model_selection import GroupKFold
 
-    rows = list(rows)
-    categories, rules = sorted({r.category for r in rows}), sorted({r.rule for r in rows})
-    raw = np.array([r.features for r in rows])
+    raw = np.array([b.features for b in beads])
     center, scale = np.round(raw.mean(axis=0), DIGITS), np.round(raw.std(axis=0), DIGITS)
     scale = np.where(scale > 0, scale, 1.0)
-    x, w = _design(rows, categories, rules, center, scale), _weights(rows, pairs)
-    labels = {"error": np.array([r.error for r in rows]), "major": np.array([r.major for r in rows])}
-    groups = np.array([pairs[r.pair].group for r in rows])
-    folds = GroupKFold(n_splits=min(FOLDS, len(set(groups))))
-    oof = {o: np.zeros(len(rows)) for o in OUTCOMES}
-    for train, test in folds.split(x, groups=groups):
-        for o in OUTCOMES:
-            oof[o][test] = _probability(_fit(x[train], labels[o][train], w[train], c), x[test])
-    critical = np.array([r.rule in CRITICAL_RULES for r in rows])
+    x, y, w = (raw - center) / scale, np.array([b.major for b in beads]), _weights(beads, pairs)
+    groups = np.array([pairs[b.pair].group for b in beads])
+    oof = np.zeros(len(beads))
+    for train, test in GroupKFold(n_splits=min(FOLDS, len(set(groups)))).split(x, groups=groups):
+        oof[test] = _probability(_fit(x[train], y[train], w[train], c), x[test])
+    risk = np.array([oof[r.bead] if r.bead >= 0 else 0.0 for r in rows])
     units = Units.of(rows, pairs)
-    close, table = _close_pair(units, rows, max_false_major, max_false_critical)
-    thresholds = _thresholds(units, oof["error"], oof["major"], critical, table, max_false_major, max_false_critical)
-    sev = severities(oof["error"], oof["major"], critical, thresholds, table)
+    thresholds = _thresholds(units, rows, risk, max_false_major, max_false_critical)
+    sev = severities(rows, risk, thresholds)
     score, gate, doc_report = _score_and_gate(rows, pairs, sev, defaults)
-    models = {o: _coefficients(_fit(x, labels[o], w, c), categories, rules) for o in OUTCOMES}
+    intercept, coef = _fit(x, y, w, c)
+    r = lambda v: round(float(v), DIGITS) + 0.0  # noqa: E731  (+0.0: no negative zero in the file)
     data = {
-        "format": POLICY_FORMAT, "name": name, "version": 1,
-        "trained_on": {"sha256": data_hash, "pairs": len(pairs), "proposals": len(rows), "datasets": sorted({p.dataset for p in pairs})},
-        "features": list(FEATURES), "center": dict(zip(FEATURES, map(float, center))), "scale": dict(zip(FEATURES, map(float, scale))),
-        "models": models, "thresholds": thresholds, "critical_rules": [r for r in CRITICAL_RULES],
-        "close_pair": close, "rule_severity": dict(RULE_SEVERITIES),
+        "format": POLICY_FORMAT, "kind": "pair-risk", "name": name, "version": 1,
+        "trained_on": {"sha256": data_hash, "pairs": len(pairs), "aligned_pairs": len(beads), "proposals": len(rows),
+                       "datasets": sorted({p.dataset for p in pairs})},
+        "table": {rule: None if sev_ is None else sev_.value for rule, sev_ in sorted(DEFAULT_SEVERITIES.items())},
+        "risk": {"intercept": r(intercept), "weights": {f: r(v) for f, v in zip(PAIR_FEATURES, coef)},
+                 "center": {f: float(v) for f, v in zip(PAIR_FEATURES, center)}, "scale": {f: float(v) for f, v in zip(PAIR_FEATURES, scale)}},
+        "thresholds": thresholds, "close_pair": CLOSE_PAIR,
         "score": score, "gate": gate,
         "fit": {"c": c, "max_false_major": max_false_major, "max_false_critical": max_false_critical, "folds": FOLDS},
     }
     return data, {"out_of_fold": units.measures(sev), **doc_report, "thresholds": thresholds}
-
-
-def _coefficients(model: tuple, categories: list[str], rules: list[str]) -> dict[str, Any]:
-    fitted, constant = model
-    if fitted is None:
-        intercept, coef = math.log(constant / (1 - constant)), np.zeros(len(categories) + len(rules) + len(FEATURES))
-    else:
-        intercept, coef = float(fitted.intercept_[0]), fitted.coef_[0]
-    r = lambda v: round(float(v), DIGITS) + 0.0  # noqa: E731  (+0.0: no negative zero in the file)
-    n = len(categories)
-    return {
-        "intercept": r(intercept),
-        "category": {c: r(coef[k]) for k, c in enumerate(categories)},
-        "rule": {rule: r(coef[n + k]) for k, rule in enumerate(rules)},
-        "feature": {f: r(coef[n + len(rules) + k]) for k, f in enumerate(FEATURES)},
-    }
