@@ -64,8 +64,23 @@ def value(token: Token) -> float | None:
 IMPLICIT = {"both": 2.0, "pair": 2.0, "couple": 2.0, "twin": 2.0, "twins": 2.0, "single": 1.0}
 
 
+# Words that multiply the figure before them: "two billion" is one figure, 2e9, not a 2 and a 1e9.
+MAGNITUDES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+
+
 def _stated(tokens: Iterable[Token]) -> list[tuple[float, Token]]:
-    return [(v, t) for t in tokens if (v := value(t)) is not None]
+    """The figures the tokens state; a figure and the magnitude word after it ("2.5 million") are one."""
+    found: list[tuple[float, Token]] = []
+    after_figure = False  # whether the previous token was part of the last figure
+    for t in tokens:
+        v = value(t)
+        if v is not None and after_figure and t.norm in MAGNITUDES and found[-1][0] < 1000:
+            first = found[-1][1]
+            found[-1] = (found[-1][0] * MAGNITUDES[t.norm], Token(f"{first.text} {t.text}", first.start, t.end))
+        elif v is not None:
+            found.append((v, t))
+        after_figure = v is not None
+    return found
 
 
 def _take(values: list[float], wanted: float) -> bool:
@@ -80,7 +95,8 @@ class NumberDetector(Detector):
     """Compares the numbers each side of an aligned group states, wherever the diff put them.
 
     A figure written differently ("two" / "2"), implied by a count word ("both") or moved into a
-    neighbouring sentence on the other side is the same figure, not a changed one.
+    neighbouring sentence on the other side is the same figure, not a changed one; a figure one side
+    states twice and the other once is no added or missing figure.
     """
 
     name = "number"
@@ -107,12 +123,14 @@ class NumberDetector(Detector):
                     "number.changed", f"Number '{old.text}' became '{token.text}': a wrong figure falsifies the fact.",
                     (token.start, token.end), (old.start, old.end), bead, [token, old], {"candidate": new, "reference": was},
                 )
-            for new, token in cand_left[len(ref_left) :]:
+            # A figure stated again ("two women ... the two women") repeats one the other side states: no new fact.
+            stated_ref, stated_cand = {v for v, _ in ref}, {v for v, _ in cand}
+            for new, token in (p for p in cand_left[len(ref_left) :] if p[0] not in stated_ref):
                 yield context.propose(
                     "number.added", f"Number '{token.text}' is not in the reference: an added figure states a fact the source does not.",
                     (token.start, token.end), None, bead, [token], {"candidate": new},
                 )
-            for was, old in ref_left[len(cand_left) :]:
+            for was, old in (p for p in ref_left[len(cand_left) :] if p[0] not in stated_cand):
                 yield context.propose(
                     "number.missing", f"Number '{old.text}' of the reference is missing: the figure is lost.",
                     None, (old.start, old.end), bead, [old], {"reference": was},
