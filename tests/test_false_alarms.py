@@ -116,6 +116,7 @@ def test_a_flipped_polarity_stays_critical(cand, ref, flipped):
         ("Two women were trapped, and rescuers saved the two women.", "Rescuers saved two women who were trapped."),  # stated twice
         ("It cost 2.5 million dollars.", "It cost 2,500,000 dollars."),  # a figure and its magnitude word are one
         ("Two hundred thousand people came.", "200,000 people came."),
+        ("An estimate of 4 to 6 million visitors.", "An estimate of 4 million to 6 million visitors."),  # a range
         ("The sounds were loud for years.", "The sound was loud for a year."),  # the classes, kept
         ("Two black holes are approaching each other.", "Both black holes are approaching each other."),
         ("The men left early. Ten of them came back.", "The 10 men left early. Some of them came back."),
@@ -136,3 +137,10 @@ def test_the_same_figure_is_no_number_finding(cand, ref):
 )
 def test_a_changed_figure_stays_critical(cand, ref, expected):
     assert outcomes(cand, ref, ["number"]) == [("number", "critical", *expected)]
+
+
+def test_a_magnitude_added_to_a_range_changes_both_ends():
+    assert outcomes("He expects 4 to 6 million visitors.", "He expects 4 to 6 visitors.", ["number"]) == [
+        ("number", "critical", "4", "4"),  # 4 million for 4: the span is the figure, the message names the magnitude
+        ("number", "critical", "6 million", "6"),
+    ]

@@ -64,22 +64,33 @@ def value(token: Token) -> float | None:
 IMPLICIT = {"both": 2.0, "pair": 2.0, "couple": 2.0, "twin": 2.0, "twins": 2.0, "single": 1.0}
 
 
-# Words that multiply the figure before them: "two billion" is one figure, 2e9, not a 2 and a 1e9.
+# Words that multiply the figure before them: "two billion" is one figure, 2e9, not a 2 and a 1e9;
+# in a range ("4 to 6 million") the magnitude multiplies both ends.
 MAGNITUDES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+RANGE_WORDS = frozenset({"to", "-", "–", "or", "and"})
 
 
 def _stated(tokens: Iterable[Token]) -> list[tuple[float, Token]]:
     """The figures the tokens state; a figure and the magnitude word after it ("2.5 million") are one."""
     found: list[tuple[float, Token]] = []
-    after_figure = False  # whether the previous token was part of the last figure
-    for t in tokens:
+    ends: list[int] = []  # the index of each figure's last token
+    bare: list[bool] = []  # whether the figure has no magnitude word of its own
+    for k, t in enumerate(tokens := list(tokens)):
         v = value(t)
-        if v is not None and after_figure and t.norm in MAGNITUDES and found[-1][0] < 1000:
+        if v is None:
+            continue
+        if ends and ends[-1] == k - 1 and t.norm in MAGNITUDES and found[-1][0] < 1000:
             first = found[-1][1]
             found[-1] = (found[-1][0] * MAGNITUDES[t.norm], Token(f"{first.text} {t.text}", first.start, t.end))
-        elif v is not None:
+            ends[-1], bare[-1] = k, False
+            # the start of a range: "4 to 6 million" says 4 million
+            if len(found) > 1 and bare[-2] and ends[-2] == k - 3 and tokens[k - 2].norm in RANGE_WORDS and found[-2][0] < 1000:
+                start = found[-2][1]
+                found[-2], bare[-2] = (found[-2][0] * MAGNITUDES[t.norm], Token(f"{start.text} ({t.text})", start.start, start.end)), False
+        else:
             found.append((v, t))
-        after_figure = v is not None
+            ends.append(k)
+            bare.append(True)
     return found
 
 
