@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -14,11 +15,22 @@ from auditor.pipeline.diff import STOPWORDS, GroupDiff, Token
 
 # Romanisations of one Cyrillic name differ in their endings and a few letter groups
 # (Alexei/Alexey, Zelensky/Zelenskyy, Aleksei/Alexei, Yevgeny/Evgeny); those are not errors of fact.
-_TRANSLIT = ((re.compile(r"(?:ey|ei|iy|yi|ii|yy|y|i)$"), "i"), (re.compile(r"ks"), "x"), (re.compile(r"^ye"), "e"), (re.compile(r"kh"), "h"))
+# Arabic and Persian script leaves a word's first short vowel unwritten, so its romanisations differ
+# there (Ibrahim/Ebrahim, Osama/Usama); a respelling further in (Tabalov/Tabalav) stays one.
+_TRANSLIT = (
+    (re.compile(r"(?:ey|ei|iy|yi|ii|yy|y|i)$"), "i"), (re.compile(r"ks"), "x"), (re.compile(r"^ye"), "e"),
+    (re.compile(r"kh"), "h"), (re.compile(r"^[aeiou](?=[^aeiou])"), "a"),
+)
+
+
+def fold_accents(text: str) -> str:
+    """The letters without their diacritics (Kahramanmaraş → Kahramanmaras): a spelling without them is
+    the same name written in a plainer alphabet."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def transliteration_key(name: str) -> str:
-    key = name.casefold()
+    key = fold_accents(name).casefold()
     for pattern, replacement in _TRANSLIT:
         key = pattern.sub(replacement, key)
     return key
@@ -66,10 +78,13 @@ def _letter_mask(name: str) -> int:
     return mask
 
 
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _CONTRACTION = re.compile(r"['’](?:m|ll|d|re|ve|t)$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s?$", re.IGNORECASE)
-# Endings that make one English word of another (Studio / Studios, Laugh / Laughter / Laughing).
-_INFLECTIONS = ("", "s", "es", "er", "ers", "ter", "ing", "ed", "d", "ly")
+# Endings that make one English word of another (Studio / Studios, Laugh / Laughter / Laughing), and
+# the adjective or demonym of a name (Darwin / Darwinian, Taiwan / Taiwanese, Israel / Israeli).
+_INFLECTIONS = ("", "s", "es", "er", "ers", "ter", "ing", "ed", "d", "ly", "an", "ans", "ian", "ians", "ese", "ish", "ic", "i")
+_MIN_NAME_LETTERS = 3  # as is_name: "S" (of S$500) or "Mr" are no names to respell
 
 
 def base_form(text: str) -> str:
@@ -110,10 +125,29 @@ def is_acronym_of(short: str, words: Iterable[str]) -> bool:
     return len(short) >= 2 and short.isupper() and short.isalpha() and short in initials
 
 
+def _is_acronym(word: str) -> bool:
+    return len(word) >= 2 and word.isupper()
+
+
+def name_part(word: str) -> str:
+    """The capitalised parts of a hyphenated word ("prices-Chinanews" → "Chinanews"): a lowercase word
+    glued to a name by a hyphen is no part of the name."""
+    parts = [p for p in base_form(word).split("-") if p[:1].isupper()]
+    return "-".join(parts) if parts else base_form(word)
+
+
 def respelling(a: str, b: str, common_zipf: float) -> bool:
-    """Whether two differently spelled words can be one name respelled: not two ordinary English
-    words (both at least `common_zipf` in wordfreq), not inflections of one word."""
-    if min(zipf(base_form(a).casefold()), zipf(base_form(b).casefold())) >= common_zipf:
+    """Whether two differently spelled words can be one name respelled: both long enough to be names,
+    both acronyms or neither (SGD / S, CNA / China), not one name written with and without a hyphen,
+    a possessive or a glued-on word (Multi-Dimensional / Multidimensional, Tao's / Tao,
+    prices-Chinanews / Chinanews), not two ordinary English words (both at least `common_zipf` in
+    wordfreq), not inflections of one word."""
+    a, b = name_part(a), name_part(b)
+    if min(sum(ch.isalpha() for ch in a), sum(ch.isalpha() for ch in b)) < _MIN_NAME_LETTERS or _is_acronym(a) != _is_acronym(b):
+        return False
+    if a.replace("-", "").casefold() == b.replace("-", "").casefold():
+        return False
+    if min(zipf(a.casefold()), zipf(b.casefold())) >= common_zipf:
         return False
     return not inflections_of_one_word(a, b)
 
@@ -151,8 +185,13 @@ class NameDetector(Detector):
     def propose(self, context: Context, explained: Explained) -> Iterable[Proposal]:
         starts = context.sentence_starts
         misspelled: dict[str, _Misspelling] = {}
+        # A spelling the reference itself uses elsewhere is attested, not a respelling (the reference
+        # may call the same man by a garbled name in one sentence and rightly in another).
+        attested = {base_form(w) for w in _WORD.findall(context.ref_text)}
         for bead, diff in context.diffs.items():
             for token, best in self._pairs(diff, context.vocabulary, starts):
+                if base_form(token.text) in attested:
+                    continue
                 if token.text in misspelled:
                     misspelled[token.text].tokens.append(token)
                     continue

@@ -5,7 +5,11 @@ says "a little weak". A changed negator flips the polarity only when what it neg
 word it governs (the first content word after it) stands on the other side too (any inflection),
 and the other side carries no negative-polarity word of its own (hardly, lack, unable, too … to) nor
 the negated word with a negative prefix ("undoubtedly"). A whole clause added or dropped that happens
-to hold a "cannot" is an addition or omission, left to the content detector.
+to hold a "cannot" is an addition or omission, left to the content detector. The kept word must
+stand where the negator was: the same verb negated in another clause of a long sentence is no flip.
+A "nor" after a negation of its own sentence continues that negation ("neither … nor", "we don't
+know, nor do you"): carried on as "or" or "and" it is no strict evidence of a flip. "No." before a
+numeral is an abbreviation, not a negator.
 """
 
 from __future__ import annotations
@@ -27,8 +31,38 @@ _NEGATIVE_STEMS = frozenset(stem(w) for w in NEGATIVE_POLARITY)  # any inflectio
 _NEGATIVE_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
 
 
-def _count(tokens: Iterable[Token]) -> int:
-    return sum(t.norm in NEGATIONS for t in tokens)
+_SENTENCE_END = frozenset(".!?;")
+
+
+def _numbering(token: Token, after: Sequence[Token]) -> bool:
+    """'No. 1', 'No 5': "no" abbreviating "number" before a numeral."""
+    following = [t.text for t in after[:2]]
+    if following[:1] == ["."]:
+        following = following[1:]
+    elif token.text != "No":
+        return False
+    return token.norm == "no" and bool(following) and following[0][:1].isdigit()
+
+
+def negators(tokens: Sequence[Token]) -> list[Token]:
+    """The tokens that negate: not "no" abbreviating a number."""
+    return [t for k, t in enumerate(tokens) if t.norm in NEGATIONS and not _numbering(t, tokens[k + 1 :])]
+
+
+def continuing(tokens: Sequence[Token]) -> set[int]:
+    """The ids of the "nor"s that continue a negation earlier in their sentence ("we don't know, nor
+    do you"): a translation may carry that on as "or" or "and", and which one the source meant is
+    beyond a word diff, so losing or adding one is no evidence of a flip."""
+    found: set[int] = set()
+    negated = False  # whether the sentence so far holds a negation
+    for k, t in enumerate(tokens):
+        if t.text in _SENTENCE_END:
+            negated = False
+        elif t.norm in NEGATIONS and not _numbering(t, tokens[k + 1 :]):
+            if t.norm == "nor" and negated:
+                found.add(id(t))
+            negated = True
+    return found
 
 
 def negated_word(tokens: Sequence[Token], negator: Token, reach: int = 4) -> Token | None:
@@ -53,18 +87,29 @@ class NegationDetector(Detector):
     class Params:
         reach: int = 2  # chosen: words shown on each side of the changed ones, so the reader sees the flipped phrase
         clause_words: int = 3  # as the content detector's: a hunk of this many content words added is a clause
+        # chosen: the negated word may stand this far from the changed stretch on the other side; as far
+        # as negated_word looks for it, so "did not much like" / "did much like" still matches
+        place_words: int = 4
 
     def propose(self, context: Context, explained: Explained) -> Iterable[Proposal]:
         for bead, diff in context.diffs.items():
-            cand_neg, ref_neg = _count(diff.cand), _count(diff.ref)
+            negating = {id(t) for t in negators(diff.cand) + negators(diff.ref)}  # the very tokens: offsets of the two sides overlap
+
+            def count(tokens: Iterable[Token]) -> int:
+                return sum(id(t) in negating for t in tokens)
+
+            cand_neg, ref_neg = count(diff.cand), count(diff.ref)
             if cand_neg == ref_neg:
                 continue
-            hunk = next((h for h in diff.hunks if _count(h.cand) != _count(h.ref)), None)
+            hunk = next((h for h in diff.hunks if count(h.cand) != count(h.ref)), None)
             if hunk is None:
                 continue
             lost = cand_neg < ref_neg
-            words = [t for t in (hunk.ref if lost else hunk.cand) if t.norm in NEGATIONS]
-            scopes = self._kept_scopes(diff, hunk, lost)
+            carried_on = continuing(diff.ref if lost else diff.cand)
+            words = [t for t in (hunk.ref if lost else hunk.cand) if id(t) in negating and id(t) not in carried_on]
+            if len(words) <= count(hunk.cand if lost else hunk.ref):
+                continue  # only a "nor" carried on differs: "neither … nor" / "not … or"
+            scopes = self._kept_scopes(diff, hunk, lost, words)
             if not scopes:
                 continue
             what = "lost" if lost else "added"
@@ -73,12 +118,13 @@ class NegationDetector(Detector):
                 f"negation.{what}",
                 f"Negation '{negated}' {what} before '{scopes[0].text}': the candidate says the opposite of the reference.",
                 self._widen(diff.cand, hunk), hunk.ref_span() or self._ref_context(diff), bead,
-                explains=[t for t in hunk.cand + hunk.ref if t.norm in NEGATIONS],
+                explains=[t for t in hunk.cand + hunk.ref if id(t) in negating],
                 evidence={"candidate_negations": cand_neg, "reference_negations": ref_neg},
             )
 
-    def _kept_scopes(self, diff: GroupDiff, hunk: Hunk, lost: bool) -> list[Token]:
-        """The negated words that the other side keeps without a negation of its own: the flip's evidence."""
+    def _kept_scopes(self, diff: GroupDiff, hunk: Hunk, lost: bool, changed: list[Token]) -> list[Token]:
+        """The negated words that the other side keeps, where the negator stood, without a negation of
+        its own: the flip's evidence."""
         side, other, other_hunk = (diff.ref, diff.cand, hunk.cand) if lost else (diff.cand, diff.ref, hunk.ref)
         own_hunk = hunk.ref if lost else hunk.cand
         if not other_hunk and sum(t.is_content and t.norm not in NEGATIONS for t in own_hunk) >= self.params.clause_words:
@@ -88,13 +134,22 @@ class NegationDetector(Detector):
         polar = [{stem(t.norm) for h in near for t in getattr(h, s)} & _NEGATIVE_STEMS for s in ("cand", "ref")]
         if polar[0] != polar[1]:
             return []  # one side carries the polarity in a word of its own: a paraphrase
-        other_words = {stem(t.norm) for t in other}  # "refused" is kept as "refusing"
+        place = self._place(other, other_hunk, hunk.cand_at if lost else hunk.ref_at)
+        other_words = {stem(t.norm) for t in place}  # "refused" is kept as "refusing"
         kept = []
-        for negator in (t for t in own_hunk if t.norm in NEGATIONS):
+        for negator in changed:
             word = negated_word(side, negator)
             if word is not None and stem(word.norm) in other_words and not _negative_form_of(word.norm, other):
                 kept.append(word)
         return kept
+
+    def _place(self, tokens: Sequence[Token], hunk: Sequence[Token], at: int) -> list[Token]:
+        """The words where the hunk stands on one side: its own and `place_words` on each side of it."""
+        words = [t for t in tokens if t.is_word]
+        start, end = (hunk[0].start, hunk[-1].end) if hunk else (at, at)
+        first = next((i for i, t in enumerate(words) if t.end > start), len(words))
+        last = next((i for i, t in enumerate(words) if t.start >= end), len(words))
+        return words[max(0, first - self.params.place_words) : last + self.params.place_words]
 
     def _widen(self, tokens: tuple[Token, ...], hunk: Hunk) -> tuple[int, int]:
         """The changed words plus `reach` words on each side."""

@@ -64,8 +64,34 @@ def value(token: Token) -> float | None:
 IMPLICIT = {"both": 2.0, "pair": 2.0, "couple": 2.0, "twin": 2.0, "twins": 2.0, "single": 1.0}
 
 
+# Words that multiply the figure before them: "two billion" is one figure, 2e9, not a 2 and a 1e9;
+# in a range ("4 to 6 million") the magnitude multiplies both ends.
+MAGNITUDES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+RANGE_WORDS = frozenset({"to", "-", "–", "or", "and"})
+
+
 def _stated(tokens: Iterable[Token]) -> list[tuple[float, Token]]:
-    return [(v, t) for t in tokens if (v := value(t)) is not None]
+    """The figures the tokens state; a figure and the magnitude word after it ("2.5 million") are one."""
+    found: list[tuple[float, Token]] = []
+    ends: list[int] = []  # the index of each figure's last token
+    bare: list[bool] = []  # whether the figure has no magnitude word of its own
+    for k, t in enumerate(tokens := list(tokens)):
+        v = value(t)
+        if v is None:
+            continue
+        if ends and ends[-1] == k - 1 and t.norm in MAGNITUDES and found[-1][0] < 1000:
+            first = found[-1][1]
+            found[-1] = (found[-1][0] * MAGNITUDES[t.norm], Token(f"{first.text} {t.text}", first.start, t.end))
+            ends[-1], bare[-1] = k, False
+            # the start of a range: "4 to 6 million" says 4 million
+            if len(found) > 1 and bare[-2] and ends[-2] == k - 3 and tokens[k - 2].norm in RANGE_WORDS and found[-2][0] < 1000:
+                start = found[-2][1]
+                found[-2], bare[-2] = (found[-2][0] * MAGNITUDES[t.norm], Token(f"{start.text} ({t.text})", start.start, start.end)), False
+        else:
+            found.append((v, t))
+            ends.append(k)
+            bare.append(True)
+    return found
 
 
 def _take(values: list[float], wanted: float) -> bool:
@@ -80,7 +106,8 @@ class NumberDetector(Detector):
     """Compares the numbers each side of an aligned group states, wherever the diff put them.
 
     A figure written differently ("two" / "2"), implied by a count word ("both") or moved into a
-    neighbouring sentence on the other side is the same figure, not a changed one.
+    neighbouring sentence on the other side is the same figure, not a changed one; a figure one side
+    states twice and the other once is no added or missing figure.
     """
 
     name = "number"
@@ -107,12 +134,14 @@ class NumberDetector(Detector):
                     "number.changed", f"Number '{old.text}' became '{token.text}': a wrong figure falsifies the fact.",
                     (token.start, token.end), (old.start, old.end), bead, [token, old], {"candidate": new, "reference": was},
                 )
-            for new, token in cand_left[len(ref_left) :]:
+            # A figure stated again ("two women ... the two women") repeats one the other side states: no new fact.
+            stated_ref, stated_cand = {v for v, _ in ref}, {v for v, _ in cand}
+            for new, token in (p for p in cand_left[len(ref_left) :] if p[0] not in stated_ref):
                 yield context.propose(
                     "number.added", f"Number '{token.text}' is not in the reference: an added figure states a fact the source does not.",
                     (token.start, token.end), None, bead, [token], {"candidate": new},
                 )
-            for was, old in ref_left[len(cand_left) :]:
+            for was, old in (p for p in ref_left[len(cand_left) :] if p[0] not in stated_cand):
                 yield context.propose(
                     "number.missing", f"Number '{old.text}' of the reference is missing: the figure is lost.",
                     None, (old.start, old.end), bead, [old], {"reference": was},
