@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from auditor.detect.base import Context, Detector, Explained, Proposal
+from auditor.detect.base import Context, Detector, Explained, Proposal, unexplained
 from auditor.detect.content import stem
 from auditor.pipeline.diff import GroupDiff, Hunk, Token
 
@@ -56,10 +56,10 @@ class NegationDetector(Detector):
 
     def propose(self, context: Context, explained: Explained) -> Iterable[Proposal]:
         for bead, diff in context.diffs.items():
-            cand_neg, ref_neg = _count(diff.cand), _count(diff.ref)
+            cand_neg, ref_neg = _count(unexplained(diff.cand, explained)), _count(unexplained(diff.ref, explained))
             if cand_neg == ref_neg:
                 continue
-            hunk = next((h for h in diff.hunks if _count(h.cand) != _count(h.ref)), None)
+            hunk = next((h for h in diff.hunks if _count(unexplained(h.cand, explained)) != _count(unexplained(h.ref, explained))), None)
             if hunk is None:
                 continue
             lost = cand_neg < ref_neg
