@@ -273,7 +273,7 @@ def test_the_glossary_explains_its_words_to_the_content_detector_however_it_is_p
     glossary = TerminologyDetector().detect(context)
     cand, ref = PARDON
     pardon, amnesty = cand.index("pardon"), ref.index("amnesty")
-    assert glossary.explained == {(pardon, pardon + 6), (amnesty, amnesty + 7)}  # the words, on each side
+    assert glossary.explained == {("candidate", pardon, pardon + 6), ("reference", amnesty, amnesty + 7)}  # the words, on each side
     assert ContentDetector().detect(context, glossary.explained).proposals == ()
     assert [p.rule for p in ContentDetector().detect(context).proposals] == ["meaning.model"]
     # order is declared, not hidden: content before the glossary sees nothing explained

@@ -14,7 +14,7 @@ from typing import Any, Mapping, Sequence
 
 from auditor.detect.base import SEVERITIES, Context, Detector, DetectorOutput, Explained, Finding, Proposal, Span
 from auditor.detect.content import ContentDetector, UnalignedDetector
-from auditor.detect.garble import GarbleDetector
+from auditor.detect.garble import GarbleDetector, GluedDetector
 from auditor.detect.names import NameDetector
 from auditor.detect.negation import NegationDetector
 from auditor.detect.numbers import NumberDetector
@@ -23,11 +23,12 @@ from auditor.detect.similarity import SimilarityDetector
 from auditor.detect.terminology import TerminologyDetector
 
 # The run order: the glossary first, so its findings explain the words that the content detector
-# would report again; names, numbers and negations before the content detector for the same reason.
+# would report again; glued words, names, numbers and negations before the content detector for the same reason.
 DETECTORS: Mapping[str, type[Detector]] = {
     cls.name: cls
     for cls in (
         TerminologyDetector,
+        GluedDetector,
         NameDetector,
         NumberDetector,
         NegationDetector,

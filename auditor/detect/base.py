@@ -82,7 +82,12 @@ class Finding(Located):
         }
 
 
-Explained = frozenset[tuple[int, int]]  # (start, end) of tokens some finding already accounts for
+Explained = frozenset[tuple[str, int, int]]  # Token.key (side, start, end) of tokens some finding already accounts for
+
+
+def unexplained(tokens: Iterable[Token], explained: Explained) -> list[Token]:
+    """The tokens no earlier detector's finding accounts for: one error, one finding."""
+    return [t for t in tokens if t.key not in explained]
 
 
 @dataclass(frozen=True)
@@ -166,7 +171,7 @@ class Context:
             reference_span=Span(*ref) if ref else None,
             reference_text=self.ref_text[ref[0] : ref[1]] if ref else "",
             alignment=bead,
-            explains=frozenset((t.start, t.end) for t in explains),
+            explains=frozenset(t.key for t in explains),
             evidence=dict(evidence or {}),
             configured=None if configured is None else Severity(configured),
             occurrences=tuple(Span(*o) for o in places) if len(places := tuple(occurrences)) > 1 else (),

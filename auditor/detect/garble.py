@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from auditor.detect.base import Context, Detector, Explained, Proposal
-from auditor.pipeline.diff import STOPWORDS, Token
+from auditor.detect.evidence import zipf
+from auditor.pipeline.diff import STOPWORDS, Hunk, Token
 from auditor.pipeline.segment import Sentence
 
 _STRAY_STOP = re.compile(r"[.!?][\"”’]?\s+[.!?](?=\s|$)")
@@ -23,6 +24,9 @@ _FORMULAS = frozenset(
 )
 _CONTRACTED_VERB = re.compile(r"['’](?:s|re|m|ve|ll|d)$", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$|[\"”’')\]]$")
+# A full stop after a figure, then a lowercase word: Punkt reads "in 2019. the contract." as an ordinal
+# ("5. Mai") and keeps one sentence, so a fragment left there is looked for inside the sentence.
+_AFTER_FIGURE = re.compile(r"(?<=\d[.!?])\s+(?=[a-z])")
 
 
 class GarbleDetector(Detector):
@@ -61,12 +65,16 @@ class GarbleDetector(Detector):
         whole = (s.start, s.end)
         if s.continues:
             pass  # the segmenter cut this piece off an over-long sentence: its start is no damage
-        elif words and len(words) <= self.params.max_fragment_words and not first_in_paragraph and not _complete(words, s.text):
-            yield whole, "garble.fragment", f"Dangling fragment '{s.text}': {len(words)} word{'s' if len(words) > 1 else ''} left standing as a sentence."
+        elif not first_in_paragraph and self._fragment(words, s.text):
+            yield whole, "garble.fragment", _dangling(s.text, words)
         elif s.text[:1].islower():
             yield whole, "garble.mid_clause", "The sentence starts mid-clause: a piece broken off the sentence before it."
-        if words and last_in_paragraph and not first_in_paragraph and (words[-1].start, words[-1].end) not in explained and (s.text.endswith(":") or (words[-1].norm in STOPWORDS and not _TERMINAL.search(s.text))):
+        if words and last_in_paragraph and not first_in_paragraph and words[-1].key not in explained and (s.text.endswith(":") or (words[-1].norm in STOPWORDS and not _TERMINAL.search(s.text))):
             yield whole, "garble.cut_off", "The sentence is cut off: it ends where its clause or quotation should go on."
+        breaks = list(_AFTER_FIGURE.finditer(s.text))
+        tail = [w for w in words if breaks and w.start >= s.start + breaks[-1].end()]
+        if tail and tail != words and _TERMINAL.search(s.text) and self._fragment(tail, s.text[breaks[-1].end() :]):
+            yield (tail[0].start, s.end), "garble.fragment", _dangling(s.text[breaks[-1].end() :], tail)
         for pattern, rule, why in (
             (_STRAY_STOP, "garble.stray_stop", "Stray punctuation: a full stop standing on its own."),
             (_BROKEN_POSSESSIVE, "garble.broken_possessive", "Broken grammar: a possessive on a function word."),
@@ -75,9 +83,15 @@ class GarbleDetector(Detector):
             for m in pattern.finditer(s.text):
                 yield (s.start + m.start(), s.start + m.end()), rule, why
         for token in words:
+            if token.key in explained:
+                continue  # a glued word the reference proves (GluedDetector) is one finding, not two
             halves = self._merged(token.text, context.vocabulary)
             if halves:
                 yield (token.start, token.end), "garble.merged", f"Merged words: '{token.text}' reads as '{halves[0]} {halves[1]}'."
+
+    def _fragment(self, words: list[Token], text: str) -> bool:
+        """A piece of at most `max_fragment_words` words that is not a complete short sentence."""
+        return bool(words) and len(words) <= self.params.max_fragment_words and not _complete(words, text)
 
     def _merged(self, word: str, vocabulary: dict[str, int]) -> tuple[str, str] | None:
         """Split a word the vocabulary lacks into a frequent word and a function word ('Ukrainenow' → 'Ukraine now').
@@ -96,6 +110,10 @@ class GarbleDetector(Detector):
         return None
 
 
+def _dangling(text: str, words: list[Token]) -> str:
+    return f"Dangling fragment '{text}': {len(words)} word{'s' if len(words) > 1 else ''} left standing as a sentence."
+
+
 def _complete(words: list[Token], text: str) -> bool:
     """A short sentence that stands on its own: a question or exclamation, a subject and its verb, a formula."""
     first = words[0].norm
@@ -104,4 +122,54 @@ def _complete(words: list[Token], text: str) -> bool:
         or first in _FORMULAS
         or (first in _SUBJECTS and len(words) >= 2)
         or any(_CONTRACTED_VERB.search(w.text) for w in words)
+    )
+
+
+class GluedDetector(Detector):
+    """Adjacent reference words written as one candidate word ('Ukraine now' / 'Ukrainenow').
+
+    The reference proves the split, so two content words glued count too, which the reference-free
+    check must leave alone (compounds look the same). It runs before the name, number and content
+    detectors and explains the words, which they would otherwise read as a different name, a lost
+    figure ('twodays') or a reworded phrase: one error, one finding. A glued word English uses
+    ('cannot', 'everyday', 'healthcare': wordfreq lists it) is a spelling, not damage; so is a name
+    whose every part is capitalised ('Fang Fang' / 'Fangfang': a romanisation of one given name).
+    """
+
+    name = "glued"
+    rules = ("garble.merged",)
+
+    @dataclass(frozen=True)
+    class Params:
+        max_parts: int = 3  # chosen: "a lot of" as "alotof"; longer runs are not a missing space
+
+    def propose(self, context: Context, explained: Explained) -> Iterable[Proposal]:
+        for bead, diff in context.diffs.items():
+            for hunk in diff.hunks:
+                for token, parts in self._glued(hunk, context.ref_text, explained):
+                    words = context.ref_text[parts[0].start : parts[-1].end]
+                    yield context.propose(
+                        "garble.merged", f"Merged words: '{token.text}' is the reference's '{words}' run together.",
+                        (token.start, token.end), (parts[0].start, parts[-1].end), bead, [token, *parts],
+                    )
+
+    def _glued(self, hunk: Hunk, ref_text: str, explained: Explained) -> Iterable[tuple[Token, tuple[Token, ...]]]:
+        """Each candidate word of the hunk that is a run of adjacent reference words of the hunk, spaces removed."""
+        ref, longest = [t for t in hunk.ref if t.is_word], self.params.max_parts
+        for token in hunk.cand:
+            if not token.is_word or token.key in explained or zipf(token.norm) > 0:
+                continue
+            runs = (tuple(ref[j : j + n]) for j in range(len(ref)) for n in range(2, longest + 1) if j + n <= len(ref))
+            run = next((r for r in runs if _spelled_together(r, token, ref_text)), None)
+            if run is not None:
+                yield token, run
+
+
+def _spelled_together(parts: tuple[Token, ...], token: Token, ref_text: str) -> bool:
+    """Whether `parts` are consecutive words (spaces or punctuation between: 'Ukraine, now') that spell
+    `token` when joined, case and quotes aside."""
+    return (
+        not all(t.text[:1].isupper() for t in parts)
+        and not any(ch.isalnum() for a, b in zip(parts, parts[1:]) for ch in ref_text[a.end : b.start])
+        and "".join(t.norm for t in parts) == token.norm
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Iterable
 
-from auditor.detect.base import Context, Detector, Explained, Proposal
+from auditor.detect.base import Context, Detector, Explained, Proposal, unexplained
 from auditor.detect.evidence import zipf
 from auditor.pipeline.diff import STOPWORDS, GroupDiff, Token
 
@@ -189,7 +189,7 @@ class NameDetector(Detector):
         # may call the same man by a garbled name in one sentence and rightly in another).
         attested = {base_form(w) for w in _WORD.findall(context.ref_text)}
         for bead, diff in context.diffs.items():
-            for token, best in self._pairs(diff, context.vocabulary, starts):
+            for token, best in self._pairs(diff, context.vocabulary, starts, explained):
                 if base_form(token.text) in attested:
                     continue
                 if token.text in misspelled:
@@ -217,14 +217,14 @@ class NameDetector(Detector):
             occurrences=[(t.start, t.end) for t in sorted(m.tokens, key=lambda t: t.start)],
         )
 
-    def _pairs(self, diff: GroupDiff, vocabulary: dict[str, int], starts: frozenset[int]) -> Iterable[tuple[Token, Token]]:
+    def _pairs(self, diff: GroupDiff, vocabulary: dict[str, int], starts: frozenset[int], explained: Explained) -> Iterable[tuple[Token, Token]]:
         """(candidate, reference) name pairs: word for word inside a replaced stretch of equal length,
         where position is evidence enough for a looser spelling match (Lyon / Lian), then by spelling
         alone among the names only one side of the group has."""
         paired: set[int] = set()
         common = self.params.common_zipf
         for hunk in diff.hunks:
-            cand, ref = [t for t in hunk.cand if t.is_word], [t for t in hunk.ref if t.is_word]
+            cand, ref = [t for t in unexplained(hunk.cand, explained) if t.is_word], [t for t in unexplained(hunk.ref, explained) if t.is_word]
             if hunk.op != "replace" or len(cand) != len(ref):
                 continue
             for token, rival in zip(cand, ref):
@@ -236,8 +236,8 @@ class NameDetector(Detector):
                 ):
                     paired.update((token.start, rival.start))
                     yield token, rival
-        cand = [t for t in diff.cand if t.start not in paired and is_name(t, vocabulary, starts)]
-        ref = [t for t in diff.ref if t.start not in paired and is_name(t, vocabulary, starts)]
+        cand = [t for t in unexplained(diff.cand, explained) if t.start not in paired and is_name(t, vocabulary, starts)]
+        ref = [t for t in unexplained(diff.ref, explained) if t.start not in paired and is_name(t, vocabulary, starts)]
         ref_norms, cand_norms = {t.norm for t in ref}, {t.norm for t in cand}
         ref_only = [t for t in ref if t.norm not in cand_norms]
         for token in (t for t in cand if t.norm not in ref_norms):

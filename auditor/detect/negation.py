@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from auditor.detect.base import Context, Detector, Explained, Proposal
+from auditor.detect.base import Context, Detector, Explained, Proposal, unexplained
 from auditor.detect.content import stem
 from auditor.pipeline.diff import GroupDiff, Hunk, Token
 
@@ -93,7 +93,7 @@ class NegationDetector(Detector):
 
     def propose(self, context: Context, explained: Explained) -> Iterable[Proposal]:
         for bead, diff in context.diffs.items():
-            negating = {id(t) for t in negators(diff.cand) + negators(diff.ref)}  # the very tokens: offsets of the two sides overlap
+            negating = {id(t) for t in negators(unexplained(diff.cand, explained)) + negators(unexplained(diff.ref, explained))}  # the very tokens: offsets of the two sides overlap
 
             def count(tokens: Iterable[Token]) -> int:
                 return sum(id(t) in negating for t in tokens)

@@ -10,8 +10,8 @@ from typing import Iterable
 
 from text_to_num import alpha2digit, text2num
 
-from auditor.detect.base import Context, Detector, Explained, Proposal
-from auditor.pipeline.diff import Token, tokenize
+from auditor.detect.base import Context, Detector, Explained, Proposal, unexplained
+from auditor.pipeline.diff import REFERENCE, Token, tokenize
 
 # Words a number parser reads as numbers but that are far more often something else: "one" a
 # pronoun, "first"/"second" an adverb or a unit of time, "o" a letter.
@@ -119,7 +119,7 @@ class NumberDetector(Detector):
 
     def propose(self, context: Context, explained: Explained) -> Iterable[Proposal]:
         for bead, diff in context.diffs.items():
-            cand, ref = _stated(diff.cand), _stated(diff.ref)
+            cand, ref = _stated(unexplained(diff.cand, explained)), _stated(unexplained(diff.ref, explained))
             ref_values = [v for v, _ in ref]
             cand_left = [(v, t) for v, t in cand if not _take(ref_values, v)]
             cand_values = [v for v, _ in cand]
@@ -155,7 +155,7 @@ class NumberDetector(Detector):
         lost: list[float] = []
         gained: list[float] = []
         for b in near:
-            ref = [v for v, _ in _stated(tokenize([context.ref_sents[j] for j in b.reference]))]
+            ref = [v for v, _ in _stated(tokenize([context.ref_sents[j] for j in b.reference], REFERENCE))]
             cand = [v for v, _ in _stated(tokenize([context.cand_sents[i] for i in b.candidate]))]
             lost += [v for v in ref if not _take(cand, v)]
             gained += cand

@@ -58,6 +58,7 @@ DEFAULT_SEVERITIES: Mapping[str, Severity | None] = MappingProxyType({
     "addition.detail": MINOR,  # one or two
     "addition.sentence": MAJOR,
     "omission.clause": MAJOR,
+    "omission.phrase": MAJOR,  # a whole phrase dropped from a pair that otherwise matches word for word
     "omission.detail": MINOR,
     "omission.sentence": MAJOR,
     "omission.cut_off": MAJOR,

@@ -23,13 +23,22 @@ STOPWORDS = frozenset(
 )
 
 
+CANDIDATE, REFERENCE = "candidate", "reference"
+
+
 @dataclass(frozen=True)
 class Token:
-    """A word or symbol with its offsets into the document text."""
+    """A word or symbol with its offsets into the text of one document, the candidate or the reference."""
 
     text: str
     start: int
     end: int
+    side: str = CANDIDATE
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        """What tells tokens apart across both documents: the same offsets recur on the other side."""
+        return (self.side, self.start, self.end)
 
     @property
     def norm(self) -> str:
@@ -45,10 +54,10 @@ class Token:
         return self.is_word and self.norm not in STOPWORDS
 
 
-def tokenize(sentences: Sequence[Sentence]) -> list[Token]:
-    """Tokens of consecutive sentences, offsets absolute in the document."""
+def tokenize(sentences: Sequence[Sentence], side: str = CANDIDATE) -> list[Token]:
+    """Tokens of consecutive sentences of one side, offsets absolute in its document."""
     return [
-        Token(m.group(), s.start + m.start(), s.start + m.end()) for s in sentences for m in _TOKEN.finditer(s.text)
+        Token(m.group(), s.start + m.start(), s.start + m.end(), side) for s in sentences for m in _TOKEN.finditer(s.text)
     ]
 
 
@@ -81,7 +90,7 @@ class GroupDiff:
 
 def diff_group(bead: int, cand_sents: Sequence[Sentence], ref_sents: Sequence[Sentence]) -> GroupDiff:
     """Diff the words of a candidate group against its reference group (case and quote style ignored)."""
-    cand, ref = tokenize(cand_sents), tokenize(ref_sents)
+    cand, ref = tokenize(cand_sents), tokenize(ref_sents, REFERENCE)
     matcher = SequenceMatcher(None, [t.norm for t in cand], [t.norm for t in ref], autojunk=False)
     ranges: list[list[int]] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
