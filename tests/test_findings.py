@@ -115,14 +115,12 @@ def test_changed_number_is_critical(auditor):
     assert (finding.category, finding.severity, finding.candidate_text, finding.reference_text) == ("number", "critical", "160", "150")
 
 
-def test_a_short_name_replaced_word_for_word_is_a_name_but_a_new_title_is_not(auditor):
-    """The rule calls the respelled name critical; with a second change in the same sentence the fitted
-    policy wants more of the pair to look wrong before it says critical, so it reports major."""
+def test_a_short_name_replaced_word_for_word_is_critical_but_a_new_title_is_not_a_name(auditor):
     ref = "Police in Lyon arrested two men on Friday, the President of the regional council said."
     cand = "Police in Lian arrested two men on Friday, the Chairman of the regional council said."
     findings = auditor.compare_documents(Document(cand), Document(ref)).findings
     names = [(f.rule, f.candidate_text, f.reference_text, f.severity) for f in findings if f.category == "name"]
-    assert names == [("name.respelled", "Lian", "Lyon", "major")]
+    assert names == [("name.respelled", "Lian", "Lyon", "critical")]
     assert "Chairman" in {f.candidate_text for f in findings if f.category != "name"}
 
 
