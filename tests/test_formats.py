@@ -88,7 +88,7 @@ def test_github_annotations_cannot_be_hijacked_by_file_names_or_text(cli, tmp_pa
     reference = tmp_path / "ref.txt"
     reference.write_text("The ministry confirmed the report on Monday.\n\nAbout 150 men had completed their contracts.\n")
     candidate = tmp_path / "x\r\n::warning::y,%0A.txt"
-    candidate.write_text("The ministry confirmed the %0A::error::pwned,x=1 report on Monday.\n\nAbout 160 men had completed their contracts.\n")
+    candidate.write_text("The ministry confirmed the x%0A::error::pwned,x=1 report on Monday.\n\nAbout 160 men had completed their contracts.\n")
     out = cli("compare", str(candidate), str(reference), "--format", "github")
     assert out.returncode == 1, out.stderr
     assert out.stderr == ""
@@ -100,7 +100,7 @@ def test_github_annotations_cannot_be_hijacked_by_file_names_or_text(cli, tmp_pa
     files = {unescape(dict(p.split("=", 1) for p in m.group(2).split(","))["file"]) for m in findings}
     assert files == {str(candidate)}
     messages = [unescape(m.group(3)) for m in findings]
-    assert "'%0A::error::pwned,x=1' has no counterpart in the reference: content was added." in messages
+    assert "'x%0A::error::pwned,x' has no counterpart in the reference: content was added." in messages  # the figure 1 is a finding of its own
     assert "Number '150' became '160': a wrong figure falsifies the fact." in messages
     assert "%250A::error::pwned" in out.stdout  # the literal %0A stays text, never a line break
 

@@ -10,7 +10,7 @@ rewording that keeps it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from auditor.detect.base import Context, Detector, Explained, Proposal, quote, unexplained
 from auditor.detect.names import is_acronym_of
@@ -84,9 +84,16 @@ def _trimmed(hunk: Hunk, explained: Explained) -> Hunk:
     if not any(t.key in explained for t in hunk.cand + hunk.ref):
         return hunk
 
+    def edge(tokens: Sequence[Token]) -> int:
+        """How many tokens to drop at the start: explained words and the punctuation between them, if any."""
+        k = 0
+        while k < len(tokens) and (tokens[k].key in explained or not tokens[k].is_word):
+            k += 1
+        return k if any(t.key in explained for t in tokens[:k]) else 0
+
     def strip(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
-        keep = [k for k, t in enumerate(tokens) if t.is_word and t.key not in explained]
-        return tokens[keep[0] : keep[-1] + 1] if keep else ()
+        head = edge(tokens)
+        return tokens[head : len(tokens) - edge(tokens[head:][::-1])]
 
     cand, ref = strip(hunk.cand), strip(hunk.ref)
     op = "replace" if cand and ref else ("insert" if cand else "delete")
