@@ -755,6 +755,9 @@ class Texts:
     labels: list[dict]
     untouched: list[list[int]]
     candidate_tail: list[int] | None
+    # [cand_start, cand_end, ref_start, ref_end] of every slot with text on both sides, corrupted or not:
+    # the candidate text written for that reference text, so the alignment's gold bead.
+    slots: list[list[int]]
 
 
 def assemble(paragraphs: list[list[Slot]], tail: list[list[str]]) -> Texts:
@@ -774,13 +777,11 @@ def assemble(paragraphs: list[list[Slot]], tail: list[list[str]]) -> Texts:
         tail_starts.extend(cand.add(sentence) for sentence in sentences)
     candidate, reference = cand.text(), ref.text()
     labels = [_label(s, s.change, c, r) for s, c, r in placed if s.change]
-    untouched = [
-        [c, c + len(s.candidate), r, r + len(s.reference)]
-        for s, c, r in placed
-        if s.change is None and c is not None and r is not None
-    ]
+    both = [(s, [c, c + len(s.candidate), r, r + len(s.reference)]) for s, c, r in placed if c is not None and r is not None]
+    slots = [span for _, span in both]
+    untouched = [span for s, span in both if s.change is None]
     candidate_tail = [tail_starts[0], len(candidate)] if tail_starts else None
-    return Texts(candidate, reference, labels, untouched, candidate_tail)
+    return Texts(candidate, reference, labels, untouched, candidate_tail, slots)
 
 
 def _check(texts: Texts) -> None:
@@ -844,6 +845,7 @@ def make_pair(index: int, seed: int, sentences: int = 20, size: str = "default")
         "reference": texts.reference,
         "labels": texts.labels,
         "untouched": texts.untouched,
+        "slots": texts.slots,
     }
     if texts.candidate_tail is not None:
         record["candidate_tail"] = texts.candidate_tail
