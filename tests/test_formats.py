@@ -115,7 +115,7 @@ def test_every_format_carries_the_signature(seed_pair):
 
     signature = seed_pair.signature
     line = str(signature)
-    assert line == f"auditor:{signature.version}|model:all-MiniLM-L6-v2|seg:punkt-2.2.1|align:default|gate:fail_on=major|det:{signature.detectors_hash}|policy:rules-1"
+    assert line == f"auditor:{signature.version}|model:all-MiniLM-L6-v2|seg:punkt-2.2.1|align:default|gate:fail_on=major|det:{signature.detectors_hash}|policy:mqm-zhen-1"
     tool = json.loads(render(seed_pair, "json"))["tool"]
     assert (tool["name"], tool["model"], tool["segmenter"]) == ("auditor", "all-MiniLM-L6-v2", "punkt-2.2.1")
     assert tool["signature"] == signature.to_dict() and tool["signature"]["line"] == line

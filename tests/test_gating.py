@@ -37,14 +37,14 @@ def test_identical_documents_pass_with_exit_0(cli, tmp_path):
 
 
 def test_penalty_and_coverage_thresholds_fail_the_gate(cli):
-    out = cli("compare", "000", "001", "--format", "json", "--fail-on", "never", "--max-penalty", "40", "--min-coverage", "0.5")
+    out = cli("compare", "000", "001", "--format", "json", "--fail-on", "never", "--max-penalty", "30", "--min-coverage", "0.5")
     assert out.returncode == 1, out.stderr
     assert out.stderr == ""  # machine format: stdout is the JSON alone, and nothing else was said
     summary = json.loads(out.stdout)["summary"]
-    assert summary["penalty"] > 40 and summary["coverage"]["candidate"] < 0.5 <= summary["coverage"]["reference"]
+    assert summary["penalty"] > 30 and summary["coverage"]["candidate"] < 0.5 <= summary["coverage"]["reference"]
     assert summary["verdict"] == "fail"
     assert summary["gate"]["reasons"] == [
-        f"penalty {summary['penalty']:.1f} above the maximum 40",
+        f"penalty {summary['penalty']:.1f} above the maximum 30",
         f"candidate coverage {summary['coverage']['candidate']:.0%} below the minimum 50%",
     ]
 
@@ -142,17 +142,17 @@ def test_config_is_found_upward_and_sets_thresholds_corpus_wording_and_glossary(
 
 
 def test_command_line_beats_config_file_beats_defaults(cli, project):
-    (project / "strict.toml").write_text('fail-on = "never"\nmax-penalty = 40\ncorpus = "corpus"\n')
+    (project / "strict.toml").write_text('fail-on = "never"\nmax-penalty = 30\ncorpus = "corpus"\n')
     out = cli("compare", "000", "001", "-f", "json", "--config", str(project / "strict.toml"), "--fail-on", "critical", cwd=project / "docs")
     assert out.returncode == 1, out.stderr
     data = json.loads(out.stdout)
     summary = data["summary"]
     assert summary["gate"]["fail_on"] == "critical"  # the command line over the file
-    assert summary["gate"]["max_penalty"] == 40.0  # the file over the default
+    assert summary["gate"]["max_penalty"] == 30.0  # the file over the default
     assert summary["gate"]["min_coverage"] == 0.5  # the default: neither sets it
     assert summary["gate"]["reasons"] == [
         f"{summary['counts_by_severity']['critical']} critical findings (fail-on critical)",
-        f"penalty {summary['penalty']:.1f} above the maximum 40",
+        f"penalty {summary['penalty']:.1f} above the maximum 30",
         f"candidate coverage {summary['coverage']['candidate']:.0%} below the minimum 50%",
     ]
     # --config names the one file: the pyproject.toml above is not read.

@@ -61,14 +61,14 @@ PARAPHRASED = ("The firm said on Monday that 300 workers would lose their jobs a
                "On Monday the company said 200 employees at the factory would be laid off this year.")
 
 
-@pytest.mark.parametrize("similarity, expected", [(0.97, "minor"), (0.2, "critical")])
-def test_the_same_change_is_minor_in_a_pair_that_reads_right_and_critical_in_one_that_does_not(similarity, expected):
+@pytest.mark.parametrize("similarity, expected", [(0.97, "major"), (0.2, "critical")])
+def test_the_same_change_is_milder_in_a_pair_that_reads_closer(similarity, expected):
     """A changed figure inside a paraphrased pair: the rule says critical; the pair's risk decides."""
     context = make_context(*PARAPHRASED)
     object.__setattr__(context.alignment.beads[0], "similarity", similarity)
     detectors = DetectorSet.build(policy=FITTED)
     risk = FITTED.pair_risks(detectors.propose(context), context)[0]
-    assert (risk >= FITTED.thresholds["critical"]) == (expected == "critical")
+    assert (risk >= FITTED.thresholds["critical"]) == (expected == "critical") and risk >= FITTED.thresholds["major"]
     numbers = [(f.candidate_text, f.severity) for f in detectors.run(context) if f.category == "number"]
     assert numbers == [("300", expected)]
 
@@ -143,7 +143,7 @@ def test_calibrate_fits_a_policy_on_a_small_annotated_file_and_it_changes_a_seve
     def numbers(policy):
         return [(f.candidate_text, f.severity) for f in DetectorSet.build(policy=policy).run(make_context(cand, ref)) if f.category == "number"]
 
-    assert numbers(FITTED) == [("45", "major")]  # a changed figure, says the shipped policy
+    assert numbers(FITTED) == [("45", "critical")]  # a changed figure, says the shipped policy
     assert numbers(custom) == [("45", "minor")]  # these reviewers do not mind it
     config = tmp_path / "audit.toml"
     config.write_text('policy = "policy.json"\n', encoding="utf-8")
