@@ -183,16 +183,21 @@ class SeverityPolicy:
         sentence-level proposal, which the table does not report, counts as major evidence."""
         return LEVEL[MAJOR] if proposal.rule in PAIR_LEVEL_RULES else LEVEL[self.decide(proposal)]
 
+    def pair_evidence(self, proposals: Sequence[Proposal], context: Context) -> dict[int, dict[str, float]]:
+        """Aligned entry -> its PAIR_FEATURES, from the proposals that fall in it: what the risk model
+        reads, and what `audit calibrate` fits it on."""
+        levels: dict[int, list[int]] = {k: [] for k, bead in enumerate(context.alignment.beads) if bead.aligned and k in context.diffs}
+        for p in proposals:
+            if p.alignment in levels:
+                levels[p.alignment].append(self.evidence_level(p))
+        return {k: pair_features(context, k, found) for k, found in levels.items()}
+
     def pair_risks(self, proposals: Sequence[Proposal], context: Context) -> dict[int, float]:
         """Aligned entry -> the fitted probability that reviewers mark a major error there (empty for a table)."""
         risk: PairRisk | None = self._risk  # type: ignore[attr-defined]
         if risk is None:
             return {}
-        levels: dict[int, list[int]] = {k: [] for k, bead in enumerate(context.alignment.beads) if bead.aligned and k in context.diffs}
-        for p in proposals:
-            if p.alignment in levels:
-                levels[p.alignment].append(self.evidence_level(p))
-        return {k: risk.probability(pair_features(context, k, found)) for k, found in levels.items()}
+        return {k: risk.probability(x) for k, x in self.pair_evidence(proposals, context).items()}
 
     def decide_all(self, proposals: Sequence[Proposal], context: Context) -> list[Severity | None]:
         """Every proposal's reported severity (None: not reported), in order."""

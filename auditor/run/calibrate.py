@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Sequence
 
 from auditor.api import Auditor
-from auditor.detect.features import PAIR_FEATURES, pair_features, rest_changed
+from auditor.detect.features import PAIR_FEATURES, rest_changed
 from auditor.detect.policy import CLOSE_PAIR, LEVEL, PAIR_LEVEL_RULES
 from auditor.errors import InputError
 from auditor.io.load import Document
@@ -147,14 +147,13 @@ def collect(auditor: Auditor, records: Sequence[dict], chunk: int = 8) -> tuple[
             number = len(pairs)
             pairs.append(_pair(record, context, number))
             proposals = auditor.detectors.propose(context)
-            levels = [policy.evidence_level(p) for p in proposals]
-            entries = {e: len(beads) + n for n, e in enumerate(e for e, b in enumerate(context.alignment.beads) if b.aligned and e in context.diffs)}
-            for entry in entries:
-                found = [level for p, level in zip(proposals, levels) if p.alignment == entry]
-                features = pair_features(context, entry, found)
+            entries = {}
+            for entry, features in policy.pair_evidence(proposals, context).items():
+                entries[entry] = len(beads)
                 beads.append(BeadRow(number, [features[f] for f in PAIR_FEATURES], _major_in(record, context, entry)))
-            for p, level in zip(proposals, levels):
-                rows.append(_row(record, p, LEVEL[policy.decide(p)], entries.get(p.alignment, -1) if p.alignment is not None else -1, context, number))
+            units = _units(record)
+            for p in proposals:
+                rows.append(_row(p, units, LEVEL[policy.decide(p)], entries.get(p.alignment, -1), context, number))
                 pairs[-1].rows.append(len(rows) - 1)
     return rows, beads, pairs
 
@@ -192,11 +191,11 @@ def _pair(record: dict, context, number: int) -> Pair:
     )
 
 
-def _row(record: dict, proposal, level: int, bead: int, context, pair: int) -> Row:
+def _row(proposal, units: list[tuple[int, int]], level: int, bead: int, context, pair: int) -> Row:
     entry = context.alignment.beads[proposal.alignment] if proposal.alignment is not None else None
     return Row(
         pair=pair,
-        unit=None if proposal.candidate_span is None else _unit_of(_units(record), proposal.candidate_span.start),
+        unit=None if proposal.candidate_span is None else _unit_of(units, proposal.candidate_span.start),
         checked=bool(entry is not None and entry.aligned),
         rule=proposal.rule, level=level, bead=bead,
         close=bead >= 0 and rest_changed(proposal, context) <= CLOSE_PAIR,
