@@ -46,7 +46,7 @@ class Auditor:
     backend: str | None = None  # how the model runs: auto (default: onnx for the bundled model on the cpu), onnx or torch
     cache: str | Path | None = None  # folder of the on-disk embedding cache; None: no cache
     align_options: AlignOptions = field(default_factory=AlignOptions)
-    score_options: ScoreOptions = field(default_factory=ScoreOptions)
+    score_options: ScoreOptions = field(default_factory=lambda: ScoreOptions(min_score=SeverityPolicy.default().min_score))  # the CLI's default gate
     segmenter: Segmenter = field(default_factory=default_segmenter)
     glossary: Sequence[GlossaryEntry] = ()  # required and forbidden renderings: `terminology` findings
     accepted_wording: Sequence[tuple[str, str]] = ()  # rewordings the project accepts: their findings are dropped

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.verdict.baseline import Baseline
-from auditor.domain import SEVERITIES, FailOn
+from auditor.domain import DEFAULT_FAIL_ON, SEVERITIES, FailOn
 from auditor.detect.glossary import GlossaryEntry
 from auditor.detect.policy import SeverityPolicy, is_policy_name
 from auditor.pipeline.embed import DEFAULT_MODEL, BACKENDS
@@ -41,11 +41,11 @@ class ConfigError(AuditError):
 class Config:
     """Every setting a comparison takes from the configuration file, with the built-in defaults."""
 
-    fail_on: str = "major"
+    fail_on: str = DEFAULT_FAIL_ON.value
     max_penalty: float | None = None
     min_coverage: float | None = DEFAULT_MIN_COVERAGE
     read_timeout: float = READ_TIMEOUT  # seconds a remote document or manifest may take to read
-    min_score: float | None = None  # None: no score gate
+    min_score: float | None = None  # None: the policy's fitted minimum score; 0: no score gate
     policy: str | Path | None = None  # a shipped policy's name or a policy file from `audit calibrate`; None: the shipped fitted policy
     model: str | None = None
     encoder: str | None = None  # auto, onnx or torch (see embed.resolve_backend)
@@ -61,9 +61,9 @@ class Config:
         return SeverityPolicy.named(self.policy) if self.policy is not None else SeverityPolicy.default()
 
     def score_options(self, policy: SeverityPolicy | None = None) -> ScoreOptions:
-        """The gate. The policy's fitted minimum score (`gate.min_score` in its file) is a recommendation
-        the README reports, not a default: the CLI and the Python API gate the same way unless asked."""
-        return ScoreOptions(fail_on=self.fail_on, max_penalty=self.max_penalty, min_coverage=self.min_coverage, min_score=self.min_score)
+        """The gate: the minimum score, unless set, is the policy's fitted one (`gate.min_score` in its file)."""
+        min_score = self.min_score if self.min_score is not None else (policy or self.severity_policy()).min_score
+        return ScoreOptions(fail_on=self.fail_on, max_penalty=self.max_penalty, min_coverage=self.min_coverage, min_score=min_score)
 
 
 def find_config(start: Path) -> tuple[Path, dict] | None:

@@ -54,8 +54,8 @@ def test_compare_files_and_the_configuration_file(tmp_path):
     import auditor as package
 
     config = tmp_path / "audit.toml"
-    config.write_text('fail-on = "never"\nmax-penalty = 1000\nmin-coverage = 0\n', encoding="utf-8")
+    config.write_text('fail-on = "never"\nmax-penalty = 1000\nmin-coverage = 0\nmin-score = 0\n', encoding="utf-8")
     checker = package.Auditor.from_config(config)
     result = checker.compare_files("000", "001", SEEDS)
-    assert result.summary.options.gate_dict() == {"fail_on": "never", "max_penalty": 1000.0, "min_coverage": 0.0, "min_score": None}
+    assert result.summary.options.gate_dict() == {"fail_on": "never", "max_penalty": 1000.0, "min_coverage": 0.0, "min_score": 0.0}
     assert result.summary.verdict == "incomplete"

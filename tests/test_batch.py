@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 
 import pytest
 from conftest import AUDIT, ROOT, invoke, subprocess_env, verdicts_and_findings
@@ -35,7 +36,7 @@ def manifest(tmp_path_factory):
 def one_job(manifest, tmp_path_factory):
     """The output of an uninterrupted run with one job: (process, bytes of the records)."""
     out = tmp_path_factory.mktemp("one") / "out.jsonl"
-    run = invoke("batch", str(manifest), "--output", str(out), "--chunk-size", "3")
+    run = invoke("batch", str(manifest), "--output", str(out), "--chunk-size", "3", "--fail-on", "major")  # planted errors fail it
     return run, out.read_bytes()
 
 
@@ -51,7 +52,8 @@ def test_one_record_per_pair_in_manifest_order(manifest, one_job, auditor):
     assert {r["verdict"] for r in records} == {"fail"}  # every generated pair carries injected errors
     first = records[0]
     assert first["candidate"] == str(manifest.parent / "gen-00001.candidate.txt")
-    expected = auditor.compare_files(first["candidate"], first["reference"]).to_dict()
+    gated = replace(auditor, score_options=replace(auditor.score_options, fail_on="major"))  # as the batch was run
+    expected = gated.compare_files(first["candidate"], first["reference"]).to_dict()
     assert first["result"] == expected  # the same content as `audit compare --format json`
     assert re.search(rf"^fail +{PAIRS}$", run.stdout, re.M)  # summary table on stdout, records in the file
     assert "exit code 1" in run.stdout
@@ -60,7 +62,7 @@ def test_one_record_per_pair_in_manifest_order(manifest, one_job, auditor):
 @pytest.mark.slow
 def test_two_jobs_write_the_same_records_as_one(manifest, one_job, tmp_path):
     out = tmp_path / "out.jsonl"
-    run = invoke("batch", str(manifest), "-o", str(out), "--chunk-size", "3", "--jobs", "2")
+    run = invoke("batch", str(manifest), "-o", str(out), "--chunk-size", "3", "--jobs", "2", "--fail-on", "major")
     assert run.returncode == ExitCode.GATE_FAILED, run.stderr
     assert verdicts_and_findings(out.read_bytes()) == verdicts_and_findings(one_job[1])
     assert sum(len(findings) for *_, findings in verdicts_and_findings(one_job[1])) >= PAIRS
@@ -69,7 +71,7 @@ def test_two_jobs_write_the_same_records_as_one(manifest, one_job, tmp_path):
 @pytest.mark.slow
 def test_sigkill_midway_then_resume_gives_every_pair_exactly_once(manifest, one_job, tmp_path):
     out = tmp_path / "out.jsonl"
-    command = [*AUDIT, "batch", str(manifest), "-o", str(out), "--chunk-size", "1"]
+    command = [*AUDIT, "batch", str(manifest), "-o", str(out), "--chunk-size", "1", "--fail-on", "major"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=subprocess_env())
     deadline = time.monotonic() + 600
     while not out.exists() or out.read_bytes().count(b"\n") < 3:
@@ -83,7 +85,7 @@ def test_sigkill_midway_then_resume_gives_every_pair_exactly_once(manifest, one_
     with out.open("ab") as handle:  # what a write torn by a power cut would leave
         handle.write(b'{"id": "gen-000')
 
-    resumed = invoke("batch", str(manifest), "-o", str(out), "--resume")
+    resumed = invoke("batch", str(manifest), "-o", str(out), "--resume", "--fail-on", "major")
     assert resumed.returncode == ExitCode.GATE_FAILED, resumed.stderr
     lines = out.read_text().splitlines()
     records = [json.loads(line) for line in lines]  # every line is whole, valid JSON

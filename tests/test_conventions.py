@@ -77,7 +77,7 @@ def manifest(tmp_path):
 
 def test_batch_sarif_with_baseline_and_summary(cli, manifest, tmp_path):
     baseline, summary, out = tmp_path / "b.json", tmp_path / "s.json", tmp_path / "out.sarif"
-    written = cli("compare", "000", "001", "--write-baseline", str(baseline), "--min-coverage", "0", "-q")
+    written = cli("compare", "000", "001", "--write-baseline", str(baseline), "--min-coverage", "0", "--min-score", "0", "-q")
     assert written.returncode == 0  # reported as if --baseline
     known = len(json.loads(cli("compare", "000", "001", "-f", "json").stdout)["findings"])
     plain = cli("batch", str(manifest), "--format", "sarif", "--summary", str(tmp_path / "plain.json"))
@@ -88,7 +88,7 @@ def test_batch_sarif_with_baseline_and_summary(cli, manifest, tmp_path):
     assert first["startLine"] == 1 and first["snippet"]["text"]
     run = cli(
         "batch", str(manifest), "--format", "sarif", "--baseline", str(baseline), "--summary", str(summary), "-o", str(out),
-        "--min-coverage", "0",  # a's candidate is 21% checked: the default coverage gate would fail it
+        "--min-coverage", "0", "--min-score", "0",  # a's candidate is 21% checked: the default coverage and score gates would fail it
     )
     assert run.returncode == 3  # b is not a counterpart pair; a's findings are all in the baseline
     assert [len(r["results"]) for r in json.loads(out.read_text())["runs"]] == [0, 0]

@@ -36,7 +36,7 @@ def unescape(value: str) -> str:
 
 def test_sarif_validates_against_the_2_1_0_schema_and_locates_every_finding(cli, seed_pair, tmp_path):
     out_file = tmp_path / "audit.sarif"
-    out = cli("compare", "000", "001", "--format", "sarif", "--output", str(out_file), "--exit-zero")
+    out = cli("compare", "000", "001", "--format", "sarif", "--output", str(out_file), "--exit-zero", "--fail-on", "major")
     assert out.returncode == 0, out.stderr  # the gate failed, --exit-zero reports it without failing
     assert (out.stdout, out.stderr) == ("", "")
     log = json.loads(out_file.read_text(encoding="utf-8"))
@@ -74,8 +74,8 @@ def test_not_counterparts_keep_exit_3_under_exit_zero_and_report_no_results(cli)
 
 
 def test_jsonl_is_the_json_document_on_one_line(cli, seed_pair):
-    out = cli("compare", "000", "001", "--format", "jsonl", "--fail-on", "never", "--min-coverage", "0")
-    assert out.returncode == 0, out.stderr  # fail-on never, no coverage gate: report only
+    out = cli("compare", "000", "001", "--format", "jsonl", "--fail-on", "never", "--min-coverage", "0", "--min-score", "0")
+    assert out.returncode == 0, out.stderr  # fail-on never, no coverage or score gate: report only
     assert out.stdout.count("\n") == 1 and out.stdout.endswith("}\n")
     record = json.loads(out.stdout)
     expected = seed_pair.to_dict()
@@ -115,17 +115,17 @@ def test_every_format_carries_the_signature(seed_pair):
 
     signature = seed_pair.signature
     line = str(signature)
-    assert line == f"auditor:{signature.version}|model:all-MiniLM-L6-v2|seg:punkt-2.2.1|align:default|gate:fail_on=major|det:{signature.detectors_hash}|policy:mqm-zhen-1"
+    assert line == f"auditor:{signature.version}|model:all-MiniLM-L6-v2|seg:punkt-2.2.1|align:default|gate:fail_on=never,min_score=32.9|det:{signature.detectors_hash}|policy:mqm-zhen-1"
     tool = json.loads(render(seed_pair, "json"))["tool"]
     assert (tool["name"], tool["model"], tool["segmenter"]) == ("auditor", "all-MiniLM-L6-v2", "punkt-2.2.1")
     assert tool["signature"] == signature.to_dict() and tool["signature"]["line"] == line
-    assert tool["signature"]["gate"]["fail_on"] == "major" and tool["signature"]["align"]["null_z"] == 3.0
+    assert tool["signature"]["gate"]["fail_on"] == "never" and tool["signature"]["gate"]["min_score"] == 32.9 and tool["signature"]["align"]["null_z"] == 3.0
     assert json.loads(render(seed_pair, "jsonl"))["tool"] == tool
     driver = json.loads(render(seed_pair, "sarif"))["runs"][0]["tool"]["driver"]
     assert driver["version"] == signature.version and driver["properties"]["signature"] == signature.to_dict()
     verdict = render(seed_pair, "github").splitlines()[-1]
     assert ANNOTATION.fullmatch(verdict) and verdict.endswith(f" [{line}]")
-    assert render(seed_pair, "table").splitlines()[-3] == f"signature: {line}"  # then why, then the verdict
+    assert " ".join(render(seed_pair, "table").splitlines()[-4:-2]) == f"signature: {line}"  # on its own line when long; then why, then the verdict
     for output_format in ("json", "jsonl", "github", "sarif", "table"):
         assert render(seed_pair, output_format) == render(seed_pair, output_format)  # byte-identical on rerun
 
@@ -141,11 +141,11 @@ def test_the_signature_changes_with_every_option(auditor):
     candidate = Document.from_text("The ministry confirmed the report on Monday.\n\nAbout 160 men had completed their contracts.\n")
     reference = Document.from_text("The ministry confirmed the report on Monday.\n\nAbout 150 men had completed their contracts.\n")
     default = auditor.compare_documents(candidate, reference).signature
-    never = replace(auditor, score_options=ScoreOptions(fail_on="never")).compare_documents(candidate, reference).signature
-    assert default != never and never.gate["fail_on"] == "never"
-    assert str(never) == str(default).replace("gate:fail_on=major", "gate:fail_on=never")
+    major = replace(auditor, score_options=ScoreOptions(fail_on="major", min_score=32.9)).compare_documents(candidate, reference).signature
+    assert default != major and major.gate["fail_on"] == "major"
+    assert str(major) == str(default).replace("gate:fail_on=never,min_score=32.9", "gate:fail_on=major,min_score=32.9")
     base = dict(model="m", segmenter="s", align_options=AlignOptions(), score_options=ScoreOptions(), detectors={})
-    assert Signature.create(**base) == Signature.create(**base) and str(Signature.create(**base)).endswith("|align:default|gate:fail_on=major|det:44136fa3|policy:none")
+    assert Signature.create(**base) == Signature.create(**base) and str(Signature.create(**base)).endswith("|align:default|gate:fail_on=never|det:44136fa3|policy:none")
     variants = [
         {"align_options": AlignOptions(null_z=2.5)},
         {"score_options": ScoreOptions(max_penalty=5.0)},
@@ -157,7 +157,7 @@ def test_the_signature_changes_with_every_option(auditor):
     lines = {str(Signature.create(**{**base, **change})) for change in variants}
     assert len(lines) == len(variants) and str(Signature.create(**base)) not in lines
     assert "|align:null_z=2.5|" in str(Signature.create(**{**base, "align_options": AlignOptions(null_z=2.5)}))
-    assert "|gate:fail_on=major,max_penalty=5.0|" in str(Signature.create(**{**base, "score_options": ScoreOptions(max_penalty=5.0)}))
+    assert "|gate:fail_on=never,max_penalty=5.0|" in str(Signature.create(**{**base, "score_options": ScoreOptions(max_penalty=5.0)}))
     hashes = {Signature.create(**{**base, "detectors": d}).detectors_hash for d in ({}, {"a": {"x": 1}}, {"a": {"x": 2}})}
     assert len(hashes) == 3
     assert Signature.create(**{**base, "detectors": {"b": {"y": 1}, "a": {"x": (1, 2)}}}).to_dict()["detectors"] == {"a": {"x": [1, 2]}, "b": {"y": 1}}

@@ -33,11 +33,11 @@ def test_identical_documents_pass_with_exit_0(cli, tmp_path):
     assert out.stderr == ""
     summary = json.loads(out.stdout)["summary"]
     assert summary["verdict"] == "pass"
-    assert summary["gate"] == {"passed": True, "reasons": [], "fail_on": "major", "max_penalty": None, "min_coverage": 0.5, "min_score": None}
+    assert summary["gate"] == {"passed": True, "reasons": [], "fail_on": "never", "max_penalty": None, "min_coverage": 0.5, "min_score": 32.9}
 
 
 def test_penalty_and_coverage_thresholds_fail_the_gate(cli):
-    out = cli("compare", "000", "001", "--format", "json", "--fail-on", "never", "--max-penalty", "30", "--min-coverage", "0.5")
+    out = cli("compare", "000", "001", "--format", "json", "--fail-on", "never", "--max-penalty", "30", "--min-coverage", "0.5", "--min-score", "0")
     assert out.returncode == 1, out.stderr
     assert out.stderr == ""  # machine format: stdout is the JSON alone, and nothing else was said
     summary = json.loads(out.stdout)["summary"]
@@ -51,11 +51,11 @@ def test_penalty_and_coverage_thresholds_fail_the_gate(cli):
 
 def test_a_mostly_unchecked_document_fails_the_gate_by_default(cli):
     """Fail closed: 21% of seed 000 aligns, so even with no finding gating the default coverage gate fails."""
-    out = cli("compare", "000", "001", "--format", "json", "--fail-on", "never")
+    out = cli("compare", "000", "001", "--format", "json", "--fail-on", "never", "--min-score", "0")
     assert out.returncode == 1, out.stderr
     summary = json.loads(out.stdout)["summary"]
     assert summary["gate"]["reasons"] == [f"candidate coverage {summary['coverage']['candidate']:.0%} below the minimum 50%"]
-    unchecked = cli("compare", "000", "001", "--format", "json", "--fail-on", "never", "--min-coverage", "0")
+    unchecked = cli("compare", "000", "001", "--format", "json", "--fail-on", "never", "--min-coverage", "0", "--min-score", "0")
     assert unchecked.returncode == 0, unchecked.stderr
     assert json.loads(unchecked.stdout)["summary"]["verdict"] == "incomplete"
 
@@ -106,6 +106,7 @@ name = "articles"
 fail-on = "never"
 max-penalty = 200
 min-coverage = 0
+min-score = 0
 corpus = "corpus"
 accepted-wording = [["amnesty", "pardon"]]
 
@@ -134,7 +135,7 @@ def test_config_is_found_upward_and_sets_thresholds_corpus_wording_and_glossary(
     assert data["candidate"]["path"] == str(project / "corpus" / CANDIDATE.name)
     summary = data["summary"]
     assert summary["verdict"] == "incomplete"
-    assert summary["gate"] == {"passed": True, "reasons": [], "fail_on": "never", "max_penalty": 200.0, "min_coverage": 0.0, "min_score": None}
+    assert summary["gate"] == {"passed": True, "reasons": [], "fail_on": "never", "max_penalty": 200.0, "min_coverage": 0.0, "min_score": 0.0}
     assert summary["suppressed"] == {"accepted_wording": 1, "baseline": 0}
     assert not [f for f in data["findings"] if "pardon" in f["candidate_text"]]
     (term,) = [f for f in data["findings"] if f["category"] == "terminology"]
@@ -153,6 +154,7 @@ def test_command_line_beats_config_file_beats_defaults(cli, project):
     assert summary["gate"]["reasons"] == [
         f"{summary['counts_by_severity']['critical']} critical findings (fail-on critical)",
         f"penalty {summary['penalty']:.1f} above the maximum 30",
+        f"score {summary['score']:.1f} below the minimum 32.9",
         f"candidate coverage {summary['coverage']['candidate']:.0%} below the minimum 50%",
     ]
     # --config names the one file: the pyproject.toml above is not read.
@@ -199,7 +201,7 @@ def test_a_term_not_rendered_as_required_is_one_terminology_finding(auditor):
     glossary = (GlossaryEntry("amnesty", required=("amnesty",), severity="critical"),)
     ref = "Early in the war, Ukrainian President Volodymyr Zelenskyy promised amnesty to prisoners who volunteered to fight."
     cand = "Early in the war, Ukrainian President Volodymyr Zelenskyy promised a pardon to prisoners who volunteered to fight."
-    result = Auditor(glossary=glossary).compare_documents(Document(cand), Document(ref))
+    result = Auditor(glossary=glossary, score_options=ScoreOptions(fail_on="critical")).compare_documents(Document(cand), Document(ref))
     (finding,) = result.findings  # the glossary explains the change: no second `wording` finding
     assert (finding.category, finding.severity, finding.candidate_text, finding.reference_text) == ("terminology", "critical", "a pardon", "amnesty")
     assert result.summary.verdict == "fail"
@@ -219,8 +221,8 @@ def test_a_forbidden_rendering_is_found_in_unaligned_text_too(auditor):
 
 def test_baseline_survives_unrelated_edits_and_still_reports_a_new_error(cli, tmp_path):
     baseline = tmp_path / "baseline.json"
-    first = cli("compare", "000", "001", "--write-baseline", str(baseline), "-f", "json", "--min-coverage", "0")
-    assert first.returncode == 0, first.stderr  # everything found is now known (and the coverage gate is off)
+    first = cli("compare", "000", "001", "--write-baseline", str(baseline), "-f", "json", "--min-coverage", "0", "--min-score", "0")
+    assert first.returncode == 0, first.stderr  # everything found is now known (and the coverage and score gates are off)
     written = json.loads(baseline.read_text())["findings"]
     report = json.loads(first.stdout)
     assert report["findings"] == [] and report["summary"]["suppressed"]["baseline"] == len(written) > 50
@@ -234,7 +236,7 @@ def test_baseline_survives_unrelated_edits_and_still_reports_a_new_error(cli, tm
     edited = tmp_path / "edited.txt"
     edited.write_text(text, encoding="utf-8")
 
-    out = cli("compare", str(edited), "001", "--baseline", str(baseline), "-f", "json")
+    out = cli("compare", str(edited), "001", "--baseline", str(baseline), "-f", "json", "--fail-on", "critical", "--min-coverage", "0", "--min-score", "0")
     assert out.returncode == 1, out.stderr
     data = json.loads(out.stdout)
     assert data["summary"]["suppressed"] == {"accepted_wording": 0, "baseline": len(written)}

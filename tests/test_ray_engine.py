@@ -33,7 +33,7 @@ def manifest(tmp_path_factory):
 def local(manifest, tmp_path_factory):
     """The local engine's run, in this process: (run, bytes of the records)."""
     out = tmp_path_factory.mktemp("local") / "out.jsonl"
-    return invoke("batch", str(manifest), "-o", str(out)), out.read_bytes()
+    return invoke("batch", str(manifest), "-o", str(out), "--fail-on", "major"), out.read_bytes()  # the planted errors fail it
 
 
 @pytest.mark.slow
@@ -52,7 +52,7 @@ def test_ray_resumes_into_parquet_with_the_local_engines_records(manifest, local
     for line in expected.decode().splitlines()[:2]:
         done.write(line)
     done.close()
-    run = run_audit("batch", str(manifest), "-o", str(out), "-f", "parquet", "--resume", "--engine", "ray", "--workers", "2")
+    run = run_audit("batch", str(manifest), "-o", str(out), "-f", "parquet", "--resume", "--engine", "ray", "--workers", "2", "--fail-on", "major")
     assert "50 pairs audited" in run.stdout and "2 already done" in run.stdout, run.stderr[-3000:]
     assert run.returncode == ExitCode.USAGE_ERROR and "exit code 2" in run.stdout
     assert [p.name for p in ParquetParts.parts(out)] == ["part-00000.parquet", "part-00001.parquet"]

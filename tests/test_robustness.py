@@ -184,7 +184,7 @@ def test_a_document_against_itself_passes_with_no_findings(cli):
 
 def test_a_garbled_document_against_itself_keeps_only_its_reference_free_finding(cli):
     run = cli("compare", "000", "000", "--format", "json")
-    assert run.returncode == 1, run.stderr
+    assert run.returncode == 0, run.stderr  # a document against itself scores high: the one finding does not fail the default gate
     findings = json.loads(run.stdout)["findings"]
     # one spelling each, both in the "reference": the shorter one, a letter dropped, is the suspect
     assert [(f["category"], f["candidate_text"]) for f in findings] == [("name", "Garmazapova")]

@@ -159,6 +159,12 @@ class SeverityPolicy:
         return self.data["score"] if "score" in self.data else shipped_data(FITTED_POLICY)["score"]
 
     @property
+    def min_score(self) -> float | None:
+        """The gate's minimum document score fitted with the policy (the rule table uses the shipped
+        fitted policy's): the score that best splits the reviewers' best- from their worst-rated documents."""
+        return (self.data if "gate" in self.data else shipped_data(FITTED_POLICY))["gate"]["min_score"]
+
+    @property
     def identity(self) -> str:
         """`name-version`: two runs say which policy they used."""
         return f"{self.data['name']}-{self.data['version']}"
