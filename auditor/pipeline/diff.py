@@ -93,14 +93,8 @@ def diff_group(bead: int, cand_sents: Sequence[Sentence], ref_sents: Sequence[Se
     cand, ref = tokenize(cand_sents), tokenize(ref_sents, REFERENCE)
     matcher = SequenceMatcher(None, [t.norm for t in cand], [t.norm for t in ref], autojunk=False)
     ranges: list[list[int]] = []
-    opcodes = matcher.get_opcodes()
-    for k, (op, i1, i2, j1, j2) in enumerate(opcodes):
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            continue
-        # "seeing a huge outflow" / "Tabarov, a lawyer who runs": one shared function word between two
-        # replacements is no evidence that the words around it correspond; the two are one replacement.
-        if ranges and op == "replace" and k >= 2 and opcodes[k - 2][0] == "replace" and _lone_function_word(cand, opcodes[k - 1]):
-            ranges[-1][1], ranges[-1][3] = i2, j2
             continue
         # "Department of Defense" / "Defense Ministry": an insertion and a deletion one shared word
         # apart are one replacement.
@@ -122,9 +116,3 @@ def _offset_at(tokens: list[Token], index: int) -> int:
 
 def _one_sided(r: list[int]) -> bool:
     return (r[0] == r[1]) != (r[2] == r[3])
-
-
-def _lone_function_word(cand: list[Token], opcode: tuple) -> bool:
-    """An equal run of the diff that is one word, and not a content word ('a', 'the', 'of')."""
-    op, i1, i2, _, _ = opcode
-    return op == "equal" and i2 - i1 == 1 and cand[i1].is_word and not cand[i1].is_content
