@@ -374,3 +374,10 @@ def test_one_word_shared_by_a_dropped_and_an_added_clause_is_not_a_move_of_eithe
     found = outcomes(cand, ref, policy=SeverityPolicy())
     assert ("omission", "major", "but", "although with years left on his sentence,") in found
     assert not [f for f in found if f[0] == "wording" and "moved" in f[2]]
+
+
+def test_an_intensifier_that_replaces_another_says_so():
+    cand = "The plan may be highly unpopular with the farmers of the town."
+    ref = "The plan may be very unpopular with the farmers of the town."
+    [finding] = DetectorSet.build(None, SeverityPolicy(), None).run(make_context(cand, ref))
+    assert (finding.rule, finding.message) == ("wording.hedge", "'very' became 'highly': one intensifier for another that keeps the meaning.")

@@ -115,8 +115,7 @@ class ContentDetector(Detector):
         # ... holding this many content words: a one-noun phrase ("in the future", "with your ears") is as
         # often left implied as lost (MQM dev set, see README: omission.phrase).
         phrase_content_words: int = 2
-        # chosen: a move that matches this many content words but not its whole runs is reported (a phrase
-        # moved); one shared word is only set aside, as the same word said at another place
+        # chosen: a move matching this many content words, not its whole runs, is reported; one is only set aside
         moved_words: int = 2
 
     def propose(self, context: Context, explained: Explained) -> Iterable[Proposal]:
@@ -214,7 +213,8 @@ class ContentDetector(Detector):
             return context.propose("meaning.entity", f"{was} became {now}: a proper-noun phrase was replaced.", span, ref_span, bead)
         if cand and not ref:
             if all(t.norm in HEDGES for t in cand):
-                return context.propose("wording.hedge", f"{now} was added: an intensifier that keeps the meaning.", span, None, bead)
+                why = f"{was} became {now}: one intensifier for another" if hunk.ref else f"{now} was added: an intensifier"
+                return context.propose("wording.hedge", f"{why} that keeps the meaning.", span, ref_span if hunk.ref else None, bead)
             if hunk.op == "insert" and self._modifies_matched_word(context, bead, hunk):
                 return context.propose("meaning.modifier", f"{now} was inserted: a modifier the reference does not have changes the facts.", span, None, bead)
         if hunk.op == "replace":
