@@ -348,3 +348,36 @@ def test_pair_features_describe_the_whole_aligned_pair_and_rest_changed_what_lie
     }
     proposals = {p.rule: p for p in DetectorSet().propose(context) if p.alignment == 0}
     assert rest_changed(proposals["name.respelled"], context) == 2 / 12  # bought/stole lies outside Lian/Lyon
+
+
+def test_a_phrase_moved_within_its_sentence_is_one_minor_reordering_at_both_places():
+    cand = "In the morning the farmers left the city with their families."
+    ref = "The farmers left the city with their families in the morning."
+    [finding] = DetectorSet.build(None, SeverityPolicy(), None).run(make_context(cand, ref))
+    assert (finding.rule, str(finding.severity), finding.candidate_text, finding.reference_text) == (
+        "wording.moved", "minor", "In the morning", "in the morning",
+    )
+    assert [(s.start, s.end) for s in finding.occurrences] == [(0, 14), (cand.index("."), cand.index("."))]
+
+
+def test_a_moved_phrase_said_another_way_is_one_reordering_when_putting_both_back_keeps_the_meaning():
+    cand = "According to the police in the capital, the farmers left the city."
+    ref = "The farmers left the city, according to the police."
+    assert outcomes(cand, ref, policy=SeverityPolicy()) == [
+        ("wording", "minor", "According to the police in the capital,", ", according to the police"),
+    ]
+
+
+def test_one_word_shared_by_a_dropped_and_an_added_clause_is_not_a_move_of_either():
+    cand = "She said the man was not among them, but he thought about it for years in prison."
+    ref = "She said the man was not among them, although with years left on his sentence, he thought about it."
+    found = outcomes(cand, ref, policy=SeverityPolicy())
+    assert ("omission", "major", "but", "although with years left on his sentence,") in found
+    assert not [f for f in found if f[0] == "wording" and "moved" in f[2]]
+
+
+def test_an_intensifier_that_replaces_another_says_so():
+    cand = "The plan may be highly unpopular with the farmers of the town."
+    ref = "The plan may be very unpopular with the farmers of the town."
+    [finding] = DetectorSet.build(None, SeverityPolicy(), None).run(make_context(cand, ref))
+    assert (finding.rule, finding.message) == ("wording.hedge", "'very' became 'highly': one intensifier for another that keeps the meaning.")

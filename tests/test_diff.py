@@ -78,3 +78,4 @@ def test_an_empty_side_is_all_one_hunk():
     d = diff_group(3, [], segment("Only the reference.", _SEGMENTER))
     assert d.bead == 3 and d.cand == ()
     assert [(h.op, len(h.ref)) for h in d.hunks] == [("delete", 4)]
+

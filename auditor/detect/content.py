@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from auditor.detect.base import Context, Detector, Explained, Proposal, quote, unexplained
+from auditor.detect.moved import Move, content, find_moves, moved_proposal, reverted, stem
 from auditor.detect.names import is_acronym_of
 from auditor.pipeline.diff import GroupDiff, Hunk, Token
 
@@ -45,14 +46,6 @@ _CLAUSE_BREAK = frozenset(",;:.!?—–()")  # punctuation that closes (or opens
 _SENTENCE_END = frozenset(".!?…")
 
 
-def stem(word: str) -> str:
-    """A crude stem, enough to treat 'expected' / 'expecting' as the same word."""
-    for suffix in ("ing", "ed", "es", "e", "s", "ly"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
 def modal_words(tokens: Iterable[Token]) -> set[str]:
     """The words of `tokens` with contracted or clipped modals spelled out."""
     words = set()
@@ -73,10 +66,6 @@ def same_entity(hunk: Hunk) -> bool:
     return False
 
 
-def _content(tokens: Iterable[Token], explained: Explained) -> list[Token]:
-    return [t for t in tokens if t.is_content and t.key not in explained]
-
-
 def _trimmed(hunk: Hunk, explained: Explained) -> Hunk:
     """The hunk without the words at its edges that an earlier finding explains ('Ukrainenow' of
     'Ukrainenow approaching'), and the punctuation beside them: its span and message are then about
@@ -85,9 +74,10 @@ def _trimmed(hunk: Hunk, explained: Explained) -> Hunk:
         return hunk
 
     def edge(tokens: Sequence[Token]) -> int:
-        """How many tokens to drop at the start: explained words and the punctuation between them, if any."""
+        """How many tokens to drop at the start: explained words and the function words and punctuation
+        between them, if any."""
         k = 0
-        while k < len(tokens) and (tokens[k].key in explained or not tokens[k].is_word):
+        while k < len(tokens) and (tokens[k].key in explained or not tokens[k].is_content):
             k += 1
         return k if any(t.key in explained for t in tokens[:k]) else 0
 
@@ -109,7 +99,7 @@ class ContentDetector(Detector):
     rules = (
         "omission.cut_off", "meaning.modality", "meaning.entity", "meaning.modifier", "meaning.model",
         "addition.clause", "addition.detail", "omission.clause", "omission.phrase", "omission.detail", "wording.hedge",
-        "wording.model",
+        "wording.model", "wording.moved",
     )
 
     @dataclass(frozen=True)
@@ -125,9 +115,14 @@ class ContentDetector(Detector):
         # ... holding this many content words: a one-noun phrase ("in the future", "with your ears") is as
         # often left implied as lost (MQM dev set, see README: omission.phrase).
         phrase_content_words: int = 2
+        # chosen: a move matching this many content words, not its whole runs, is reported; one is only set aside
+        moved_words: int = 2
 
     def propose(self, context: Context, explained: Explained) -> Iterable[Proposal]:
         pending: list[tuple[int, GroupDiff, Hunk, list[Token], list[Token]]] = []
+        proposals, consumed = self._moves(context, explained)
+        yield from proposals
+        explained = explained | consumed
         for bead, diff in context.diffs.items():
             moved = self._moved_stems(diff, explained)
             for k, hunk in enumerate(diff.hunks):
@@ -137,8 +132,8 @@ class ContentDetector(Detector):
                     yield self._truncation(context, bead, diff, hunk)
                     continue
                 hunk = _trimmed(hunk, explained)
-                cand = [t for t in _content(hunk.cand, explained) if stem(t.norm) not in moved]
-                ref = [t for t in _content(hunk.ref, explained) if stem(t.norm) not in moved]
+                cand = [t for t in content(hunk.cand, explained) if stem(t.norm) not in moved]
+                ref = [t for t in content(hunk.ref, explained) if stem(t.norm) not in moved]
                 proposal = self._by_rule(context, bead, hunk, cand, ref, explained)
                 if proposal is None and ref and hunk.op == "delete":
                     proposal = self._lost(context, bead, diff, hunk, len(ref), explained, moved)
@@ -148,11 +143,33 @@ class ContentDetector(Detector):
                     pending.append((bead, diff, hunk, cand, ref))
         yield from self._by_model(context, pending)
 
+    def _moves(self, context: Context, explained: Explained) -> tuple[list[Proposal], Explained]:
+        """One finding per phrase moved within its pair, and the tokens it accounts for. The two runs of
+        a move are one finding whole when one hunk only drops and the other only adds content and
+        either they hold the same content words, or putting the reference words back at both places
+        keeps the sentence's meaning (the `meaning_cosine` test of a replacement): a paraphrase moved.
+        Otherwise only the matched words moved, and the rest of each hunk is judged on its own."""
+        found: list[tuple[int, Move]] = []
+        for bead, diff in context.diffs.items():
+            last = diff.hunks[-1] if diff.hunks else None
+            found += [(bead, m) for m in find_moves(diff, explained) if not (m.source is last and self._cut_off(diff, last))]
+        tested = [(b, m) for b, m in found if m.pure(explained) and any(m.rest(explained))]
+        vectors = context.encode([text for _, m in tested for text in reverted(context, (m.source, m.target))]) if tested else []
+        cosines = {id(m): float(vectors[2 * k] @ vectors[2 * k + 1]) for k, (_, m) in enumerate(tested)}
+        proposals, consumed = [], set()
+        for bead, move in found:
+            cosine = cosines.get(id(move))
+            whole = move.pure(explained) and (cosine is None or cosine >= self.params.meaning_cosine)
+            if whole or len({stem(t.norm) for t in move.ref}) >= self.params.moved_words:
+                proposals.append(moved_proposal(context, bead, move, whole, cosine))
+            consumed |= {t.key for t in (move.tokens() if whole else move.ref + move.cand)}
+        return proposals, frozenset(consumed)
+
     @staticmethod
     def _moved_stems(diff: GroupDiff, explained: Explained) -> set[str]:
         """Content words the two sides share but the diff put in different hunks: reordered, not changed."""
-        cand = {stem(t.norm) for h in diff.hunks for t in _content(h.cand, explained)}
-        ref = {stem(t.norm) for h in diff.hunks for t in _content(h.ref, explained)}
+        cand = {stem(t.norm) for h in diff.hunks for t in content(h.cand, explained)}
+        ref = {stem(t.norm) for h in diff.hunks for t in content(h.ref, explained)}
         return cand & ref
 
     def _cut_off(self, diff: GroupDiff, hunk: Hunk) -> bool:
@@ -196,7 +213,8 @@ class ContentDetector(Detector):
             return context.propose("meaning.entity", f"{was} became {now}: a proper-noun phrase was replaced.", span, ref_span, bead)
         if cand and not ref:
             if all(t.norm in HEDGES for t in cand):
-                return context.propose("wording.hedge", f"{now} was added: an intensifier that keeps the meaning.", span, None, bead)
+                why = f"{was} became {now}: one intensifier for another" if hunk.ref else f"{now} was added: an intensifier"
+                return context.propose("wording.hedge", f"{why} that keeps the meaning.", span, ref_span if hunk.ref else None, bead)
             if hunk.op == "insert" and self._modifies_matched_word(context, bead, hunk):
                 return context.propose("meaning.modifier", f"{now} was inserted: a modifier the reference does not have changes the facts.", span, None, bead)
         if hunk.op == "replace":
@@ -228,7 +246,7 @@ class ContentDetector(Detector):
         after = diff.ref[last + 1].text if last + 1 < len(diff.ref) else "."
         opens = hunk.ref[0].text in _CLAUSE_BREAK or before in _CLAUSE_BREAK or words[0].norm in PREPOSITIONS
         closes = hunk.ref[-1].text in _CLAUSE_BREAK or after in _CLAUSE_BREAK
-        rest = [t for h in diff.hunks if h is not hunk for t in _content(h.cand + h.ref, explained) if stem(t.norm) not in moved]
+        rest = [t for h in diff.hunks if h is not hunk for t in content(h.cand + h.ref, explained) if stem(t.norm) not in moved]
         return opens and closes and not rest
 
     @staticmethod
@@ -243,15 +261,7 @@ class ContentDetector(Detector):
         """Embed each touched sentence with one hunk reverted; a large move means the hunk changed the meaning."""
         if not pending:
             return
-        texts = []
-        for bead, diff, hunk, _, _ in pending:
-            h0, h1 = hunk.cand_span()
-            around = [s for s in context.cand_sents if s.end >= h0 and s.start <= h1]  # the sentences it touches
-            start, end = around[0].start, around[-1].end
-            original = context.cand_text[start:end]
-            reverted = context.cand_text[start:h0] + context.ref_text[slice(*hunk.ref_span())] + context.cand_text[h1:end]
-            texts += [original, reverted]
-        vectors = context.encode(texts)
+        vectors = context.encode([text for _, _, hunk, _, _ in pending for text in reverted(context, (hunk,))])
         for k, (bead, _, hunk, cand, ref) in enumerate(pending):
             cosine = float(vectors[2 * k] @ vectors[2 * k + 1])
             span, ref_span = hunk.cand_span(), hunk.ref_span()

@@ -54,6 +54,7 @@ DEFAULT_SEVERITIES: Mapping[str, Severity | None] = MappingProxyType({
     "meaning.sentence": None,  # the whole pair reads differently: a fitted policy reports it where the pair's risk is major
     "wording.model": MINOR,  # ... and says it does not
     "wording.hedge": MINOR,
+    "wording.moved": MINOR,  # words the reference has at another place of the pair: a reordering
     "addition.clause": MAJOR,  # several content words added
     "addition.detail": MINOR,  # one or two
     "addition.sentence": MAJOR,
