@@ -2,7 +2,7 @@
 the verdict besides the two texts (tool version, model, segmenter, aligner options, gate and score
 options, every detector's parameters, the severity policy), so two reports say at a glance whether they are comparable.
 
-One line for people, `auditor:0.1.0|model:…|seg:…|align:default|gate:fail_on=never,min_score=32.9|det:1a2b3c4d|policy:mqm-zhen-1`,
+One line for people, `auditor:0.1.0|model:…|seg:…|align:default|gate:fail_on=never,min_score=28.7|det:1a2b3c4d|policy:mqm-zhen-1`,
 lists the options that differ from this version's defaults (the version pins them), a short
 hash of the detector parameters and the policy (`name-version`, plus `@hash` of its file unless it
 is the shipped one); `to_dict()` holds every value, in sorted order.

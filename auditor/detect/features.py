@@ -27,7 +27,7 @@ PAIR_FEATURES: Mapping[str, str] = {
     "rule_points": "log(1 + the rule-table points of the pair's proposals: minor 1, major 5, critical 25)",
     "worst_rule": "the highest rule-table severity among the pair's proposals (0 none, 1 minor, 2 major, 3 critical)",
     "similarity": "the aligned pair's cosine similarity",
-    "length_ratio": "|log(candidate words / reference words)| of the pair",
+    "length_ratio": "the absolute log of candidate words over reference words in the pair",
     "words": "log(1 + words of the pair's candidate sentences)",
     "changed_share": "share of the pair's words (both sides) inside some diff hunk",
     "hunks": "log(1 + hunks of the pair's word diff)",
