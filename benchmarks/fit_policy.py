@@ -27,9 +27,11 @@ SYNTHETIC = ROOT / "benchmarks" / "data" / "synthetic_annotations.jsonl.gz"
 POLICY = ROOT / "auditor" / "detect" / "policies" / "mqm-zhen.json"
 SYNTHETIC_PAIRS, SYNTHETIC_SEED = 80, 3  # evaluate_findings.py is run with other seeds (7)
 # The targets are 15% (major) and 3% (critical) of error-free segments; the fit aims lower, as
-# the final model, refitted on all documents, runs a few points above its out-of-fold estimate and
-# other documents of the same sets are checked too.
-MAX_FALSE_MAJOR, MAX_FALSE_CRITICAL = 0.12, 0.02
+# the final model, refitted on all documents, runs a point or two above its out-of-fold estimate, the
+# para5 layout (paragraphs the tool splits itself) runs about 2 points above the lines layout on
+# WMT23 news (13.9% against 12.1% with 0.11; 15.6% against 13.3% with 0.12), and other documents of
+# the same sets are checked too.
+MAX_FALSE_MAJOR, MAX_FALSE_CRITICAL = 0.11, 0.02
 REVIEWER_SEVERITY = {"critical": "Major", "major": "Major", "minor": "Minor"}
 
 

@@ -15,7 +15,7 @@ from auditor.detect.glossary import GlossaryEntry
 from auditor.detect.numbers import NumberDetector, value
 from auditor.detect.policy import DEFAULT_SEVERITIES
 from auditor.detect.terminology import TerminologyDetector
-from auditor.pipeline.diff import Token
+from auditor.pipeline.tokens import Token
 from detect_context import make_context, outcomes
 
 AMNESTY = GlossaryEntry("amnesty", required=("amnesty",), forbidden=("pardon",))
@@ -361,11 +361,21 @@ def test_a_phrase_moved_within_its_sentence_is_one_minor_reordering_at_both_plac
 
 
 def test_a_moved_phrase_said_another_way_is_one_reordering_when_putting_both_back_keeps_the_meaning():
+    cand = "In the days that followed, the farmers left the city."
+    ref = "The farmers left the city over the following days."
+    assert outcomes(cand, ref, policy=SeverityPolicy()) == [
+        ("wording", "minor", "In the days that followed,", "over the following days"),
+    ]
+
+
+def test_a_clause_put_elsewhere_is_diffed_at_its_new_place_and_what_changed_in_it_is_reported():
+    """The word diff moves the clause (auditor/pipeline/moves.py): the reordering itself is not
+    reported (wording.reordered has no severity in the table), the words added inside it are."""
     cand = "According to the police in the capital, the farmers left the city."
     ref = "The farmers left the city, according to the police."
-    assert outcomes(cand, ref, policy=SeverityPolicy()) == [
-        ("wording", "minor", "According to the police in the capital,", ", according to the police"),
-    ]
+    proposals = DetectorSet().propose(make_context(cand, ref))
+    assert [(p.rule, p.reference_text) for p in proposals if p.rule == "wording.reordered"] == [("wording.reordered", "according to the police")]
+    assert outcomes(cand, ref, policy=SeverityPolicy()) == [("addition", "minor", "in the capital,", "")]
 
 
 def test_one_word_shared_by_a_dropped_and_an_added_clause_is_not_a_move_of_either():
@@ -381,3 +391,11 @@ def test_an_intensifier_that_replaces_another_says_so():
     ref = "The plan may be very unpopular with the farmers of the town."
     [finding] = DetectorSet.build(None, SeverityPolicy(), None).run(make_context(cand, ref))
     assert (finding.rule, finding.message) == ("wording.hedge", "'very' became 'highly': one intensifier for another that keeps the meaning.")
+
+
+def test_a_name_misspelled_in_two_sentences_is_one_finding_and_the_reference_spelling_is_not_lost():
+    cand = "The lawyer Tabarov spoke first. Then Tabarov said it was over."
+    ref = "The lawyer Tabalov spoke first. Then Tabalov said it was over."
+    [finding] = DetectorSet.build(None, SeverityPolicy(), None).run(make_context(cand, ref))
+    assert (finding.rule, str(finding.severity), finding.reference_text) == ("name.respelled", "critical", "Tabalov")
+    assert [cand[s.start : s.end] for s in finding.occurrences] == ["Tabarov", "Tabarov"]

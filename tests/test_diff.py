@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.pipeline.diff import diff_group, tokenize
+from auditor.pipeline.diff import diff_group
+from auditor.pipeline.tokens import tokenize
 from auditor.pipeline.segment import default_segmenter, segment
 
 _SEGMENTER = default_segmenter()
@@ -79,3 +80,21 @@ def test_an_empty_side_is_all_one_hunk():
     assert d.bead == 3 and d.cand == ()
     assert [(h.op, len(h.ref)) for h in d.hunks] == [("delete", 4)]
 
+
+
+def test_a_clause_put_elsewhere_is_moved_back_before_the_hunks_are_cut():
+    """A plain diff matches the shared middle and pairs the attribution with the quote it displaced;
+    moving the quote as one block pairs each with its own counterpart."""
+    cand = "Maria Lopez, a doctor who runs a clinic in the north, said: “We are seeing many more patients every week.”"
+    ref = "“We see many more patients every week,” said Maria Lopez, a doctor who runs the northern clinic."
+    d = diff(cand, ref)
+    (move,) = d.moves
+    assert " ".join(t.text for t in move.ref) == "We see many more patients every week"
+    assert cand[slice(*move.cand_span)] == "We are seeing many more patients every week"
+    assert move.left_at == 0  # the quote stood before "Maria Lopez"
+    assert ("replace", "are seeing", "see") in hunks(cand, ref)
+    assert [t.text for t in d.ref] == [t.text for t in tokenize(segment(ref, _SEGMENTER), "reference")]  # still in the reference's order
+
+
+def test_words_that_only_swap_places_are_no_block_move():
+    assert diff("The farmers, the police said, left the city.", "The police said the farmers left the city.").moves == ()

@@ -8,7 +8,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from auditor.detect import SeverityPolicy
 from auditor.render.formats import escape_data, escape_property
+
+MIN_SCORE = SeverityPolicy.default().min_score  # the shipped policy's fitted minimum (tests/test_policy.py pins it)
 
 # The OASIS SARIF 2.1.0 schema (errata 01), vendored: see tests/data/README.md.
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
@@ -115,11 +118,11 @@ def test_every_format_carries_the_signature(seed_pair):
 
     signature = seed_pair.signature
     line = str(signature)
-    assert line == f"auditor:{signature.version}|model:all-MiniLM-L6-v2|seg:punkt-2.2.1|align:default|gate:fail_on=never,min_score=28.7|det:{signature.detectors_hash}|policy:mqm-zhen-1"
+    assert line == f"auditor:{signature.version}|model:all-MiniLM-L6-v2|seg:punkt-2.2.1|align:default|gate:fail_on=never,min_score={MIN_SCORE}|det:{signature.detectors_hash}|policy:mqm-zhen-1"
     tool = json.loads(render(seed_pair, "json"))["tool"]
     assert (tool["name"], tool["model"], tool["segmenter"]) == ("auditor", "all-MiniLM-L6-v2", "punkt-2.2.1")
     assert tool["signature"] == signature.to_dict() and tool["signature"]["line"] == line
-    assert tool["signature"]["gate"]["fail_on"] == "never" and tool["signature"]["gate"]["min_score"] == 28.7 and tool["signature"]["align"]["null_z"] == 3.0
+    assert tool["signature"]["gate"]["fail_on"] == "never" and tool["signature"]["gate"]["min_score"] == MIN_SCORE and tool["signature"]["align"]["null_z"] == 3.0
     assert json.loads(render(seed_pair, "jsonl"))["tool"] == tool
     driver = json.loads(render(seed_pair, "sarif"))["runs"][0]["tool"]["driver"]
     assert driver["version"] == signature.version and driver["properties"]["signature"] == signature.to_dict()
@@ -141,9 +144,9 @@ def test_the_signature_changes_with_every_option(auditor):
     candidate = Document.from_text("The ministry confirmed the report on Monday.\n\nAbout 160 men had completed their contracts.\n")
     reference = Document.from_text("The ministry confirmed the report on Monday.\n\nAbout 150 men had completed their contracts.\n")
     default = auditor.compare_documents(candidate, reference).signature
-    major = replace(auditor, score_options=ScoreOptions(fail_on="major", min_score=28.7)).compare_documents(candidate, reference).signature
+    major = replace(auditor, score_options=ScoreOptions(fail_on="major", min_score=MIN_SCORE)).compare_documents(candidate, reference).signature
     assert default != major and major.gate["fail_on"] == "major"
-    assert str(major) == str(default).replace("gate:fail_on=never,min_score=28.7", "gate:fail_on=major,min_score=28.7")
+    assert str(major) == str(default).replace(f"gate:fail_on=never,min_score={MIN_SCORE}", f"gate:fail_on=major,min_score={MIN_SCORE}")
     base = dict(model="m", segmenter="s", align_options=AlignOptions(), score_options=ScoreOptions(), detectors={})
     assert Signature.create(**base) == Signature.create(**base) and str(Signature.create(**base)).endswith("|align:default|gate:fail_on=never|det:44136fa3|policy:none")
     variants = [

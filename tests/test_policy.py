@@ -203,7 +203,7 @@ def test_the_policy_and_min_score_come_from_the_configuration(tmp_path):
     from auditor import Auditor
 
     # The policy's fitted minimum score is the default gate, for the CLI and the API alike; 0 turns it off.
-    assert Config().score_options().min_score == FITTED.min_score == Auditor().score_options.min_score == 28.7
+    assert Config().score_options().min_score == FITTED.min_score == Auditor().score_options.min_score == 29.0
     assert Config(min_score=0.0).score_options().min_score == 0.0
     config.write_text("min-score = 120\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="min-score must be a finite number between 0 and 100"):

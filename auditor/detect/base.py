@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Se
 
 from auditor.domain import SEVERITIES, Category, Severity
 from auditor.pipeline.align import Alignment
-from auditor.pipeline.diff import GroupDiff, Token, tokenize
+from auditor.pipeline.diff import GroupDiff
+from auditor.pipeline.tokens import Token, tokenize
 from auditor.pipeline.segment import Sentence, sentence_at
 
 if TYPE_CHECKING:

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from auditor.detect.base import Context, Detector, Explained, Proposal, quote, unexplained
-from auditor.detect.moved import Move, content, find_moves, moved_proposal, reverted, stem
+from auditor.detect.moved import Move, block_proposal, content, find_moves, moved_proposal, reverted
 from auditor.detect.names import is_acronym_of
-from auditor.pipeline.diff import GroupDiff, Hunk, Token
+from auditor.pipeline.diff import GroupDiff, Hunk
+from auditor.pipeline.tokens import Token, stem
 
 # Words that set a claim's modality or aspect, by the kind of claim they make.
 MODALITY = {
@@ -99,7 +100,7 @@ class ContentDetector(Detector):
     rules = (
         "omission.cut_off", "meaning.modality", "meaning.entity", "meaning.modifier", "meaning.model",
         "addition.clause", "addition.detail", "omission.clause", "omission.phrase", "omission.detail", "wording.hedge",
-        "wording.model", "wording.moved",
+        "wording.model", "wording.moved", "wording.reordered",
     )
 
     @dataclass(frozen=True)
@@ -156,7 +157,7 @@ class ContentDetector(Detector):
         tested = [(b, m) for b, m in found if m.pure(explained) and any(m.rest(explained))]
         vectors = context.encode([text for _, m in tested for text in reverted(context, (m.source, m.target))]) if tested else []
         cosines = {id(m): float(vectors[2 * k] @ vectors[2 * k + 1]) for k, (_, m) in enumerate(tested)}
-        proposals, consumed = [], set()
+        proposals, consumed = [block_proposal(context, bead, m) for bead, diff in context.diffs.items() for m in diff.moves], set()
         for bead, move in found:
             cosine = cosines.get(id(move))
             whole = move.pure(explained) and (cosine is None or cosine >= self.params.meaning_cosine)
@@ -187,8 +188,7 @@ class ContentDetector(Detector):
         while start < len(last) and last[start].isspace():
             start += 1
         return context.propose(
-            "omission.cut_off",
-            f"The sentence is cut off mid-clause; the reference goes on with {quote(context.ref_text[slice(*hunk.ref_span())])}.",
+            "omission.cut_off", f"The sentence is cut off mid-clause; the reference goes on with {quote(context.ref_text[slice(*hunk.ref_span())])}.",
             (start, diff.cand[-1].end), hunk.ref_span(), bead, (*hunk.ref, diff.cand[-1]),
         )
 

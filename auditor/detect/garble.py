@@ -8,7 +8,8 @@ from typing import Iterable
 
 from auditor.detect.base import Context, Detector, Explained, Proposal
 from auditor.detect.evidence import zipf
-from auditor.pipeline.diff import STOPWORDS, Hunk, Token
+from auditor.pipeline.diff import Hunk
+from auditor.pipeline.tokens import STOPWORDS, Token
 from auditor.pipeline.segment import Sentence
 
 _STRAY_STOP = re.compile(r"[.!?][\"”’]?\s+[.!?](?=\s|$)")

@@ -13,15 +13,8 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from auditor.detect.base import Context, Explained, Proposal, quote
-from auditor.pipeline.diff import GroupDiff, Hunk, Token
-
-
-def stem(word: str) -> str:
-    """A crude stem, enough to treat 'expected' / 'expecting' as the same word."""
-    for suffix in ("ing", "ed", "es", "e", "s", "ly"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+from auditor.pipeline.diff import BlockMove, GroupDiff, Hunk
+from auditor.pipeline.tokens import Token, stem
 
 
 def content(tokens: Iterable[Token], explained: Explained) -> list[Token]:
@@ -83,7 +76,7 @@ def moved_proposal(context: Context, bead: int, move: Move, whole: bool, cosine:
     """`wording.moved` at the words' new place, listing the place they left too."""
     if whole:
         span, ref_span = move.target.cand_span(), move.source.ref_span()
-        was, now = quote(context.ref_text[slice(*ref_span)]), quote(context.cand_text[slice(*span)])
+        was, now = quote(_bare(context.ref_text[slice(*ref_span)])), quote(_bare(context.cand_text[slice(*span)]))
         test = "" if cosine is None else f" (cosine {cosine:.2f} with the reference words put back at both places)"
         why = f"{was} of the reference stands at another place in the candidate, as {now}: moved, not lost{test}."
     else:
@@ -95,6 +88,22 @@ def moved_proposal(context: Context, bead: int, move: Move, whole: bool, cosine:
         evidence={"content_words": len(move.ref)} | ({} if cosine is None else {"cosine": cosine}),
         occurrences=[span, move.source.cand_span()],
     )
+
+
+def block_proposal(context: Context, bead: int, move: BlockMove) -> Proposal:
+    """`wording.reordered` for a block the word diff moved (auditor/pipeline/moves.py): the words in
+    it that changed are diffed against their own counterparts and reported on their own."""
+    ref_span = (move.ref[0].start, move.ref[-1].end)
+    was = quote(_bare(context.ref_text[slice(*ref_span)]))
+    return context.propose(
+        "wording.reordered", f"{was} of the reference stands at another place in the candidate: reordered, not lost.", move.cand_span, ref_span,
+        bead, evidence={"content_words": sum(t.is_content for t in move.ref)}, occurrences=[move.cand_span, (move.left_at, move.left_at)],
+    )
+
+
+def _bare(text: str) -> str:
+    """`text` without the punctuation at its edges: a quote of words, not of a stray mark."""
+    return text.strip(" \t\n.,;:!?\"'“”‘’«»()[]—–-")
 
 
 def reverted(context: Context, hunks: Sequence[Hunk]) -> tuple[str, str]:

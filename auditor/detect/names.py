@@ -11,7 +11,8 @@ from typing import Iterable
 
 from auditor.detect.base import Context, Detector, Explained, Proposal, unexplained
 from auditor.detect.evidence import zipf
-from auditor.pipeline.diff import STOPWORDS, GroupDiff, Token
+from auditor.pipeline.diff import GroupDiff
+from auditor.pipeline.tokens import STOPWORDS, Token
 
 # Romanisations of one Cyrillic name differ in their endings and a few letter groups
 # (Alexei/Alexey, Zelensky/Zelenskyy, Aleksei/Alexei, Yevgeny/Evgeny); those are not errors of fact.
@@ -210,9 +211,10 @@ class NameDetector(Detector):
         first = min(m.tokens, key=lambda t: t.start)
         why = "a romanisation variant of the same name" if m.rule == "name.variant" else "a different name, which falsifies who is meant"
         times = f" ({len(m.tokens)} times)" if len(m.tokens) > 1 else ""
+        counterparts = [t for diff in context.diffs.values() for t in diff.ref if t.text == m.correct.text]  # not lost either
         return context.propose(
             m.rule, f"Name '{m.correct.text}' is spelled '{wrong}'{times}: {why}.",
-            (first.start, first.end), (m.correct.start, m.correct.end), m.bead, [*m.tokens, m.correct],
+            (first.start, first.end), (m.correct.start, m.correct.end), m.bead, [*m.tokens, m.correct, *counterparts],
             {"name_edit_similarity": m.similarity, "similarity": m.similarity},
             occurrences=[(t.start, t.end) for t in sorted(m.tokens, key=lambda t: t.start)],
         )
@@ -285,11 +287,7 @@ class NameDetector(Detector):
         for name, found in by_name.items():
             usual, referenced, majority = odd[name]
             token, sentence = found[0]
-            why = (
-                f"the reference spells it '{usual}'" if referenced
-                else f"'{usual}' is the more frequent spelling" if majority
-                else "one of them is wrong"
-            )
+            why = f"the reference spells it '{usual}'" if referenced else f"'{usual}' is the more frequent spelling" if majority else "one of them is wrong"
             times = f" ({len(found)} times)" if len(found) > 1 else ""
             yield context.propose(
                 "name.two_spellings",

@@ -19,7 +19,8 @@ from typing import Iterable, Sequence
 
 from auditor.detect.base import Context, Detector, Explained, Proposal, unexplained
 from auditor.detect.content import stem
-from auditor.pipeline.diff import GroupDiff, Hunk, Token
+from auditor.pipeline.diff import GroupDiff, Hunk
+from auditor.pipeline.tokens import Token
 
 NEGATIONS = frozenset({"not", "never", "no", "nobody", "nothing", "none", "neither", "nor", "nowhere", "without", "cannot"})
 # Words that carry negative polarity themselves: a negator lost beside one of them is a paraphrase.

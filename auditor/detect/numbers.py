@@ -11,7 +11,7 @@ from typing import Iterable
 from text_to_num import alpha2digit, text2num
 
 from auditor.detect.base import Context, Detector, Explained, Proposal, unexplained
-from auditor.pipeline.diff import REFERENCE, Token, tokenize
+from auditor.pipeline.tokens import REFERENCE, Token, tokenize
 
 # Words a number parser reads as numbers but that are far more often something else: "one" a
 # pronoun, "first"/"second" an adverb or a unit of time, "o" a letter.

@@ -55,6 +55,7 @@ DEFAULT_SEVERITIES: Mapping[str, Severity | None] = MappingProxyType({
     "wording.model": MINOR,  # ... and says it does not
     "wording.hedge": MINOR,
     "wording.moved": MINOR,  # words the reference has at another place of the pair: a reordering
+    "wording.reordered": None,  # a whole clause at another place, its words diffed there: word order, which reviewers leave alone
     "addition.clause": MAJOR,  # several content words added
     "addition.detail": MINOR,  # one or two
     "addition.sentence": MAJOR,

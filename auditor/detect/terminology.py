@@ -10,7 +10,8 @@ from typing import Iterable, Sequence
 
 from auditor.detect.base import Context, Detector, Explained, Proposal, quote
 from auditor.detect.glossary import GlossaryEntry
-from auditor.pipeline.diff import GroupDiff, Token
+from auditor.pipeline.diff import GroupDiff
+from auditor.pipeline.tokens import Token
 
 
 class TerminologyDetector(Detector):

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from auditor.detect import Finding
-from auditor.pipeline.diff import GroupDiff, Hunk, Token, tokenize
+from auditor.pipeline.diff import GroupDiff, Hunk
+from auditor.pipeline.tokens import Token, tokenize
 from auditor.pipeline.segment import sentence_at
 from auditor.result import CompareResult
 

@@ -165,8 +165,8 @@ def _places(result: CompareResult, finding: Finding) -> str:
     """Where one error recurs: every candidate sentence that holds one of its occurrences."""
     if len(finding.occurrences) < 2:
         return ""
-    sentences = [sentence_at(result.candidate_sentences, span.start).index for span in finding.occurrences]
-    return " Occurs in candidate sentences " + ", ".join(f"C{i}" for i in sentences) + "."
+    sentences = dict.fromkeys(sentence_at(result.candidate_sentences, span.start).index for span in finding.occurrences)
+    return " Occurs in candidate sentences " + ", ".join(f"C{i}" for i in sentences) + "." if len(sentences) > 1 else ""
 
 
 def _unverified(result: CompareResult) -> list[str]:
