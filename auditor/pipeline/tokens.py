@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Sequence
 
 from auditor.pipeline.segment import Sentence
@@ -39,16 +40,17 @@ class Token:
         """What tells tokens apart across both documents: the same offsets recur on the other side."""
         return (self.side, self.start, self.end)
 
-    @property
+    # cached: the diff and its move search read these many times per token
+    @cached_property
     def norm(self) -> str:
         norm = self.text.casefold().replace("’", "'")
         return "not" if norm == "n't" else norm  # "wasn't" and "was not" say the same
 
-    @property
+    @cached_property
     def is_word(self) -> bool:
         return any(ch.isalnum() for ch in self.text)
 
-    @property
+    @cached_property
     def is_content(self) -> bool:
         return self.is_word and self.norm not in STOPWORDS
 
