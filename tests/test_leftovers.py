@@ -46,3 +46,20 @@ def test_a_reference_leftover_joins_the_bead_it_completes():
     ref, ref_sents = _side([[1, 0, 0], [0, 1, 0.1]], [0, 0])
     beads = attach_leftovers([[[0], [0]], [[], [1]]], (cand, ref), (cand_sents, ref_sents))
     assert beads == [[[0], [0, 1]]]
+
+
+def test_a_leftover_both_beads_could_take_joins_the_one_it_completes_not_the_one_before():
+    # Candidate: a / c / b; the second reference sentence says b and c. Both neighbouring reference sides
+    # have words the candidate leaves unexplained, so either bead may take c; it raises the second bead's
+    # cosine (0.71 to 1.0) and lowers the first's. A remnant (three words or fewer, or a lower-case start)
+    # still joins the sentence before it.
+    longer = WORDS + " eta theta iota kappa"
+    cand_sents = [Sentence(0, 0, 0, WORDS, 0), Sentence(1, 0, 0, "Then c came along.", 0), Sentence(2, 0, 0, WORDS, 0)]
+    ref_sents = [Sentence(0, 0, 0, longer, 0), Sentence(1, 0, 0, longer, 0)]
+    cand = Side.of(np.array([[1, 0, 0], [0, 0, 1], [0, 1, 0]], dtype=np.float32), cand_sents)
+    ref = Side.of(np.array([[1, 0, 0], [0, 0.7071, 0.7071]], dtype=np.float32), ref_sents)
+    beads = attach_leftovers([[[0], [0]], [[1], []], [[2], [1]]], (cand, ref), (cand_sents, ref_sents))
+    assert beads == [[[0], [0]], [[1, 2], [1]]]
+    remnant = [cand_sents[0], Sentence(1, 0, 0, "c too.", 0), cand_sents[2]]
+    beads = attach_leftovers([[[0], [0]], [[1], []], [[2], [1]]], (cand, ref), (remnant, ref_sents))
+    assert beads == [[[0, 1], [0]], [[2], [1]]]
