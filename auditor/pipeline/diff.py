@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from auditor.pipeline.moves import opcodes, reorder, seams
+from auditor.pipeline.moves import reorder, seams
 from auditor.pipeline.segment import Sentence
 from auditor.pipeline.tokens import REFERENCE, Token, tokenize
 
@@ -51,9 +51,9 @@ class GroupDiff:
 def diff_group(bead: int, cand_sents: Sequence[Sentence], ref_sents: Sequence[Sentence]) -> GroupDiff:
     """Diff the words of a candidate group against its reference group (case and quote style ignored)."""
     cand, ref = tokenize(cand_sents), tokenize(ref_sents, REFERENCE)
-    order, blocks = reorder(cand, ref)
+    order, blocks, codes = reorder(cand, ref)
     cuts = seams(order, ref)
-    codes = _cut(opcodes(cand, order), cuts, order)
+    codes = _cut(codes, cuts, order)
     ranges: list[list[int]] = []
     for op, i1, i2, j1, j2 in codes:
         if op == "equal":

@@ -96,15 +96,15 @@ def _moved(ref: list[Token], start: int, end: int, to: int) -> list[Token]:
     return rest[:at] + ref[start:end] + rest[at:]
 
 
-def _best_move(cand: Sequence[Token], ref: list[Token], fixed: set[tuple]) -> tuple[list[Token], list[Token]] | None:
-    """The one block move that newly matches the most content words (at least MIN_GAIN), as the
-    reordered reference and the moved block; None where no move gains that much. Tokens in `fixed`
-    (moved already) do not suggest another move."""
-    codes = opcodes(cand, ref)
+def _best_move(cand: Sequence[Token], ref: list[Token], codes: list[Opcode], fixed: set[tuple]) -> tuple[list[Token], list[Token], list[Opcode]] | None:
+    """The one block move that newly matches the most content words (at least MIN_GAIN) over
+    `codes` (the diff of `ref` as it stands), as the reordered reference, the moved block and the
+    reordered diff; None where no move gains that much. Tokens in `fixed` (moved already) do not
+    suggest another move."""
     base = _matched(codes, ref)
     gaps = [c for c in codes if c[0] != "equal"]
     splits = sorted(_splits(ref))  # a list for _edge, and `in` on a few dozen is cheap
-    best: tuple[tuple, list[Token], list[Token]] | None = None
+    best: tuple[tuple, list[Token], list[Token], list[Opcode]] | None = None
     for _, _, _, j1, j2 in gaps:
         dropped = {stem(t.norm): k for k in range(j1, j2) if (t := ref[k]).is_content and t.key not in fixed}
         for _, i1, i2, t1, t2 in gaps:
@@ -119,32 +119,35 @@ def _best_move(cand: Sequence[Token], ref: list[Token], fixed: set[tuple]) -> tu
             targets = {0, len(ref), t1, t2, _edge(splits, t1, -1), _edge(splits, t2, +1)}
             for start in sorted(starts):
                 for end in sorted(ends):
+                    left = sum(t.is_content for t in ref[j1:start] + ref[end:j2])  # of the run, left behind
                     for to in sorted(targets - set(range(start, end + 1))):
                         moved = _moved(ref, start, end, to)
-                        content, words = _matched(opcodes(cand, moved), moved)
+                        moved_codes = opcodes(cand, moved)
+                        content, words = _matched(moved_codes, moved)
                         # the most content words newly matched; then the fewest content words of the
                         # run left behind; then the most words; then a block cut at clause edges and
                         # put at one; then the shortest block
-                        left = sum(t.is_content for t in ref[j1:start] + ref[end:j2])
                         clean = (start in splits) + (end in splits) + (to in splits)
                         key = (content - base[0], -left, words - base[1], clean, start - end, -start, -to)
                         if key[0] >= MIN_GAIN and (best is None or key > best[0]):
-                            best = (key, moved, ref[start:end])
-    return None if best is None else (best[1], best[2])
+                            best = (key, moved, ref[start:end], moved_codes)
+    return None if best is None else best[1:]
 
 
-def reorder(cand: Sequence[Token], ref: Sequence[Token]) -> tuple[list[Token], list[list[Token]]]:
-    """The reference tokens in the order that matches the candidate best, and the blocks moved: its
-    own order unless moving a whole block matches at least MIN_GAIN more content words."""
+def reorder(cand: Sequence[Token], ref: Sequence[Token]) -> tuple[list[Token], list[list[Token]], list[Opcode]]:
+    """The reference tokens in the order that matches the candidate best, the blocks moved, and the
+    diff against that order: its own order unless moving a whole block matches at least MIN_GAIN
+    more content words."""
     order, blocks, fixed = list(ref), [], set()
+    codes = opcodes(cand, order)
     for _ in range(MAX_MOVES):
-        found = _best_move(cand, order, fixed)
+        found = _best_move(cand, order, codes, fixed)
         if found is None:
             break
-        order, block = found
+        order, block, codes = found
         blocks.append(block)
         fixed |= {t.key for t in block}
-    return order, blocks
+    return order, blocks, codes
 
 
 def seams(order: Sequence[Token], ref: Sequence[Token]) -> set[int]:
